@@ -538,10 +538,16 @@ struct CallArgs {
   std::span<const Kwarg> named;
 };
 
-class Builtin;
-/// A function implemented in C++. `self` gives its name, its receiver (for a bound method) and
-/// the host's data pointer.
-using BuiltinFn = Result<Value> (*)(Thread& thread, const Builtin& self, CallArgs args);
+/// What a C++ function receives besides the thread.
+struct BuiltinCall {
+  std::string_view name;  ///< the function's or method's name, for messages ("len", "append")
+  const Value& receiver;  ///< the bound receiver for a method, None for a plain function
+  void* data;             ///< the host data given to the Builtin, or nullptr
+  CallArgs args;
+};
+/// A function implemented in C++. A method of a built-in type is called directly with its
+/// receiver (the evaluator's x.f(...) fast path builds no bound-method object).
+using BuiltinFn = Result<Value> (*)(Thread& thread, const BuiltinCall& call);
 
 /// A C++ function value, or a method bound to its receiver ("list.append" bound to a list).
 class Builtin final : public Object {
