@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the slant binary's command line (version, starlark run, starlark repl).
+
+Usage: cli_test.py PATH_TO_SLANT   (ctest passes the built binary)."""
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+SLANT = None
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run(*args, stdin=None, cwd=None, env=None):
+    return subprocess.run([SLANT, *args], input=stdin, capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=60)
+
+
+class Version(unittest.TestCase):
+    def test_version_prints_the_version(self):
+        r = run("version")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"^slant \d+\.\d+\.\d+\n$")
+
+    def test_help_lists_only_working_commands(self):
+        r = run("--help")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("version", r.stdout)
+        self.assertIn("starlark", r.stdout)
+        for missing in ("up", "ci", "down"):
+            self.assertNotRegex(r.stdout, r"\n\s+%s\s" % missing)
+
+
+class StarlarkRun(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def write(self, name, text):
+        path = os.path.join(self.dir.name, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def test_bundled_example_prints_its_summary(self):
+        r = run("starlark", "run", os.path.join(ROOT, "examples/starlark/services.star"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.splitlines()
+        self.assertEqual(lines[0], "objects: 5 Deployment, 5 Service")
+        self.assertEqual(lines[1], "start order: postgres -> redis -> api -> prometheus -> grafana")
+        self.assertEqual(lines[2], "api (example/api): port 8080, tier backend")
+        self.assertEqual(lines[-1],
+                         '{"labels":{"app.kubernetes.io/name":"api","tier":"backend"},"name":"api"}')
+
+    def test_runs_several_files_in_order_with_load(self):
+        self.write("lib.star", "def double(x):\n    return 2 * x\n")
+        a = self.write("a.star", 'load("lib.star", "double")\nprint("a", double(21))\n')
+        b = self.write("b.star", 'print("b", struct(x = 1).x)\n')
+        r = run("starlark", "run", a, b)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, "a 42\nb 1\n")
+
+    def test_runtime_error_prints_backtrace_and_exits_1(self):
+        path = self.write("bad.star", "def f(x):\n    return x[3]\n\nprint('before')\nf([1])\n")
+        r = run("starlark", "run", path)
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stdout, "before\n")
+        self.assertIn("Traceback (most recent call last):", r.stderr)
+        self.assertIn("%s:5:2: in <toplevel>" % path, r.stderr)
+        self.assertIn("%s:2:13: in f" % path, r.stderr)
+        self.assertRegex(r.stderr, r"Error: index 3 out of range")
+
+    def test_syntax_error_names_file_line_and_column(self):
+        path = self.write("syntax.star", "x = 1\ny = (2,\n")
+        r = run("starlark", "run", path)
+        self.assertEqual(r.returncode, 1)
+        self.assertRegex(r.stderr, "^%s:3:1: " % path)
+
+    def test_missing_file_is_a_clear_error(self):
+        r = run("starlark", "run", os.path.join(self.dir.name, "nope.star"))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("nope.star", r.stderr)
+
+    def test_fail_exits_1_with_the_message(self):
+        path = self.write("fail.star", 'fail("broken", 42)\n')
+        r = run("starlark", "run", path)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("broken 42", r.stderr)
+
+
+class StarlarkRepl(unittest.TestCase):
+    def test_piped_input_evaluates_expressions_and_blocks(self):
+        src = "x = 1 + 2\nx\ndef f(n):\n    return n * x\n\nf(5)\n[1,\n 2]\nundefined_name\n'still alive'\n"
+        r = run("starlark", "repl", stdin=src)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, '3\n15\n[1, 2]\n"still alive"\n')
+        self.assertIn("undefined: undefined_name", r.stderr)
+
+    def test_terminal_prompt_edits_lines_and_keeps_history(self):
+        home = tempfile.TemporaryDirectory()
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.environ["HOME"] = home.name
+            os.execv(SLANT, [SLANT, "starlark", "repl"])
+        out = b""
+
+        def read_until(token, timeout=20):
+            nonlocal out
+            deadline = time.time() + timeout
+            while token not in out and time.time() < deadline:
+                ready, _, _ = select.select([fd], [], [], 0.2)
+                if ready:
+                    try:
+                        out += os.read(fd, 4096)
+                    except OSError:
+                        break
+            return token in out
+
+        try:
+            self.assertTrue(read_until(b">>> "), out)
+            # Type "40 + 3", erase the 3 with backspace, type 2: line editing at work.
+            os.write(fd, b"40 + 3\x7f2\r")
+            self.assertTrue(read_until(b"42"), out)
+            os.write(fd, b"\x04")  # end of input
+            _, status = os.waitpid(pid, 0)
+            self.assertEqual(os.waitstatus_to_exitcode(status), 0)
+        finally:
+            os.close(fd)
+        with open(os.path.join(home.name, ".cache/slant/starlark_history")) as f:
+            self.assertIn("40 + 2", f.read())
+        home.cleanup()
+
+
+if __name__ == "__main__":
+    SLANT = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)
