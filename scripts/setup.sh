@@ -8,7 +8,7 @@ packages=(
   # libraries
   libgmp-dev libre2-dev libedit-dev libcli11-dev nlohmann-json3-dev
   # tests, fuzzing and benchmarks
-  libgtest-dev libbenchmark-dev clang libfuzzer-14-dev libclang-rt-14-dev
+  libgtest-dev libbenchmark-dev clang-19 libfuzzer-19-dev libclang-rt-19-dev
   python3 golang-go golang-starlark-dev time
 )
 
