@@ -19,7 +19,9 @@ using NamePredicate = std::function<bool(std::string_view)>;
 Result<void> resolveFile(syntax::File& file, const NamePredicate& is_predeclared,
                          const NamePredicate& is_universal, const FileOptions& options);
 
-/// Resolves a File that holds one expression (parseExpr) as the body of file.toplevel.
+/// Resolves a File that holds one expression (parseExpr) as the body of file.toplevel, which
+/// becomes a single synthetic ReturnStmt of that expression (so evaluating the toplevel yields
+/// its value). Errors as resolveFile.
 Result<void> resolveExpr(syntax::File& file, const NamePredicate& is_predeclared,
                          const NamePredicate& is_universal, const FileOptions& options);
 

@@ -18,7 +18,8 @@
 
 namespace slant::starlark::syntax {
 
-/// A position in a source file: 1-based line and column (column counts bytes); 0 means unknown.
+/// A position in a source file: 1-based line and column; 0 means unknown. As in go.starlark.net,
+/// the column counts UTF-8 code points (it equals the byte column on ASCII lines).
 struct Position {
   const std::string* file = nullptr;  ///< points at File::path, which outlives every node
   int32_t line = 0;
@@ -317,6 +318,10 @@ struct WhileStmt : Stmt {
   Expr* cond = nullptr;
   std::vector<Stmt*> body;
 };
+
+/// Returns where the node's source text begins (go.starlark.net's syntax.Start): the left operand
+/// for a BinaryExpr or an AssignStmt, whose `pos` is the operator; `pos` for every other node.
+Position startPos(const Node* n);
 
 // ---- files ---------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace slant::starlark::syntax {
@@ -87,6 +88,10 @@ enum class Token : uint8_t {
 /// Returns the token's spelling as go.starlark.net prints it in messages ("+", "not in",
 /// "identifier", "end of file", ...).
 std::string_view tokenString(Token t);
+
+/// Returns the spelling go.starlark.net uses with %#v in parse errors: punctuation in single
+/// quotes ("'('"), everything else as tokenString ("identifier", "for").
+std::string tokenGoString(Token t);
 
 /// For an augmented assignment token (kPlusEq..kGtGtEq), returns the binary operator (kPlus..).
 inline Token augmentedBase(Token t) {
