@@ -34,6 +34,7 @@ namespace slant::starlark {
 class Object;
 class Thread;
 class Heap;
+class Iterator;
 
 // ---- errors --------------------------------------------------------------------------------
 
@@ -273,6 +274,26 @@ class Object {
   /// Releases every Value this object holds (used by Heap teardown to break cycles).
   virtual void clearChildren() {}
 
+  /// Objects are allocated from per-thread free lists of small blocks (value.cc), which makes the
+  /// interpreter's many short-lived lists, tuples and strings cheap to create and free.
+  static void* operator new(size_t size);
+  static void operator delete(void* p, size_t size);
+
+  /// For iterable host types (kOther; e.g. the value of "abc".elems()): a new iterator over the
+  /// elements, or nullptr if the type is not iterable (the default). Iterator::of falls back to
+  /// it for types it does not know.
+  virtual std::unique_ptr<Iterator> iterate() const;
+
+  /// Which operand of a binary operator an object is, for binaryOp.
+  enum class Side : uint8_t { kLeft, kRight };
+  /// x op y for types that define their own operators (struct + struct, host types): `side` says
+  /// whether this object is the left or the right operand. Returns nullopt when the operation is
+  /// not defined here; binary() then reports "unknown binary op".
+  virtual Result<std::optional<Value>> binaryOp(syntax::Token op, const Value& other,
+                                                Side side) const {
+    return std::nullopt;
+  }
+
   // --- reference counting (for Value only) ---
   void incref() { ++refs_; }
   /// Returns true when the count reached zero and the object must be deleted.
@@ -327,10 +348,14 @@ class Heap {
  private:
   friend class Object;
   friend class HeapScope;
+  friend Value makeString(std::string s);
   void link(Object* o);
   void unlink(Object* o);
   Object* head_ = nullptr;
   size_t size_ = 0;
+  // The empty string (index 256) and the one-byte strings, made on first use; each slot holds a
+  // reference. Sharing them per heap (not per process) keeps reference counts single-threaded.
+  Object* short_strings_[257] = {};
 };
 
 /// Makes `heap` current on this thread for its lifetime (restoring the previous one after).
@@ -453,12 +478,24 @@ class HashTable {
     for (const Entry& e : slots_)
       if (!e.key.isUnbound() && !fn(e)) return;
   }
+  /// Makes room for n entries without rehashing.
+  void reserve(size_t n);
+  /// The number of slots (live or deleted) in insertion order, for iterators: a deleted slot's
+  /// key is Value::unbound(). Slots do not move while the table is not mutated.
+  size_t slotCount() const { return slots_.size(); }
+  const Entry& slot(size_t i) const { return slots_[i]; }
 
  private:
-  // The implementation (value.cc) may change these private members freely.
-  std::vector<Entry> slots_;    // insertion order; a deleted entry's key is Value::unbound()
-  std::vector<int32_t> index_;  // open addressing into slots_, -1 empty
+  // The implementation (hashtable.cc) may change these private members freely.
+  // Position in slots_ of key (whose hash is h), or -1.
+  Result<int32_t> find(const Value& key, uint32_t h) const;
+  void rebuildIndex(size_t capacity);
+  std::vector<Entry> slots_;  // insertion order; a deleted entry's key is Value::unbound()
+  // Open addressing into slots_: -1 empty, -2 deleted; empty while the table is small enough to
+  // scan.
+  std::vector<int32_t> index_;
   size_t live_ = 0;
+  size_t index_used_ = 0;  // cells of index_ that are not empty
 };
 
 /// A mutable, insertion-ordered dict.
@@ -559,6 +596,8 @@ class Builtin final : public Object {
   std::string_view typeName() const override { return "builtin_function_or_method"; }
   void write(std::string& out, bool quoted, std::vector<const Object*>& path) const override;
   Result<uint32_t> hash() const override;
+  /// Freezes the bound receiver, as go.starlark.net does.
+  void freeze() override;
   Result<bool> equals(const Object& other, int depth) const override;
   void clearChildren() override { receiver_ = Value(); }
 
@@ -641,16 +680,45 @@ class Iterator {
   static Result<std::unique_ptr<Iterator>> of(const Value& x);
 };
 
+inline std::unique_ptr<Iterator> Object::iterate() const { return nullptr; }
+
 /// Copies the elements of an iterable into a vector (or errors: not iterable).
 Result<std::vector<Value>> collect(const Value& iterable);
 
+// ---- helpers for implementing types and builtins (value.cc, ops.cc) ---------------------------
+
+/// The depth to which equal() and compare() follow nested containers before failing with
+/// "comparison exceeded maximum recursion depth" (go.starlark.net's maxdepth).
+inline constexpr int kMaxCompareDepth = 10;
+/// x == y, for Object::equals implementations: pass depth - 1 for elements. Errors when depth < 1.
+Result<bool> equalDepth(const Value& x, const Value& y, int depth);
+/// Three-way comparison, for Object::compare implementations: pass depth - 1 for elements.
+/// Errors when depth < 1 or the values are not ordered ("int < string not implemented").
+Result<int> compareDepth(const Value& x, const Value& y, int depth);
+/// The value of an int that fits in 32 bits (go.starlark.net's AsInt32, used for indices and
+/// counts); errors "got T, want int" or "N out of range".
+Result<int32_t> asInt32(const Value& x);
+/// An int, or a float truncated toward zero (go.starlark.net's NumberToInt); errors "cannot
+/// convert T to int", "cannot convert float NaN to integer", "... infinity to integer".
+Result<Value> numberToInt(const Value& x);
+/// Appends s as a double-quoted literal with Go's strconv.Quote escapes (\n, \x.., \u....).
+void writeQuoted(std::string& out, std::string_view s);
+/// Appends a float as go.starlark.net formats it: conv 'g'/'G' is the shortest round-trip form
+/// with ".0" added when it would look like an int (str and repr use 'g'); 'e', 'E', 'f' use six
+/// decimals; nan, +inf, -inf are spelled so.
+void writeFloat(std::string& out, double f, char conv);
+/// The hash of a string's bytes (strings cache it).
+uint32_t hashBytes(std::string_view s);
+
 // ---- ints (int.cc) --------------------------------------------------------------------------
 
-/// Parses an int literal or int(s, base) string; errors as go.starlark.net.
+/// Parses an int literal or int(s, base) string (base 0 or 2..36); errors as go.starlark.net's
+/// int(): "int: invalid literal with base 10: abc", "int: base must be an integer >= 2 && <= 36".
 Result<Value> parseInt(std::string_view s, int base);
 /// Makes an int from a decimal digit string (used by the evaluator for big literals).
 Value makeIntFromDecimal(std::string_view digits);
-/// The int's value as int64, or an error "int too large" naming `what`.
+/// The int's value as int64, or an error: "got T, want int", or "N out of range (want value in
+/// signed 64-bit range)".
 Result<int64_t> toInt64(const Value& x);
 /// For an int x (small or big), the value as a double (may round), or an error "int too large to
 /// convert to float".
