@@ -113,6 +113,21 @@ class Thread {
 Result<Module> execFile(Thread& thread, std::string_view filename, std::string_view source,
                         const StringDict& predeclared, const FileOptions& options);
 
+/// A host-defined value that can be called (ObjType::kOther), such as a constructor symbol. The
+/// evaluator calls it with a frame named name() on the call stack, as it does a Builtin.
+class Callable : public Object {
+ public:
+  Callable() : Object(ObjType::kOther) {}
+  /// The name shown in backtraces ("Error in name: ...").
+  virtual std::string_view name() const = 0;
+  /// Performs the call; an error becomes the call expression's error.
+  virtual Result<Value> call(Thread& thread, CallArgs args) = 0;
+};
+
+/// Calls a callable value (a def, a lambda, a builtin) as the expression fn(*args, **kwargs)
+/// would, from a builtin such as sorted(key=...); an error keeps the callee's call stack.
+Result<Value> call(Thread& thread, const Value& fn, CallArgs args);
+
 /// Parses and evaluates one expression (for the REPL and tests).
 Result<Value> evalExpr(Thread& thread, std::string_view filename, std::string_view source,
                        const StringDict& predeclared, const FileOptions& options);
