@@ -88,6 +88,23 @@ class StarlarkRun(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn("nope.star", r.stderr)
 
+    def test_sets_have_the_methods_of_tilts_starlark(self):
+        path = self.write("sets.star", """s = set([1, 2, 3])
+s.add(4)
+s.discard(9)
+s.remove(1)
+print(sorted(s), s.union([5], (6,)), s.intersection([2, 3, 9]), s.difference([2]))
+print(s.issubset([2, 3, 4, 5]), s.issuperset([2]), s.symmetric_difference([4, 5]), s.pop(), s)
+s.clear()
+print(s)
+s.remove(1)
+""")
+        r = run("starlark", "run", path)
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stdout, "[2, 3, 4] set([2, 3, 4, 5, 6]) set([2, 3]) set([3, 4])\n"
+                                   "True True set([2, 3, 5]) 2 set([3, 4])\nset([])\n")
+        self.assertIn("Error in remove: remove: missing key", r.stderr)
+
     def test_fail_exits_1_with_the_message(self):
         path = self.write("fail.star", 'fail("broken", 42)\n')
         r = run("starlark", "run", path)

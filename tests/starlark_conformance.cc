@@ -57,6 +57,27 @@ std::string formatPosition(const StackFrame& f) {
   return s;
 }
 
+// Assertions of the January 2021 files that slant deliberately contradicts because Tilt embeds
+// a newer go.starlark.net. Each is matched by file and line of the failing assertion, so any
+// other failure on that line or elsewhere still fails the chunk; each is printed when hit.
+struct Divergence {
+  const char* file;  // relative to STARLARK_TESTDATA
+  int line;
+  const char* why;
+};
+constexpr Divergence kDivergences[] = {
+    {"starlark/testdata/builtins.star", 184,
+     "dir(set()) lists the newer set methods (add, remove, ...) that Tilt's Starlark has"},
+};
+
+const Divergence* knownDivergence(const std::string& rel, const std::string& failure) {
+  for (const Divergence& d : kDivergences) {
+    std::string where = std::string(d.file) + ":" + std::to_string(d.line) + ":";
+    if (rel == d.file && failure.find(where) != std::string::npos) return &d;
+  }
+  return nullptr;
+}
+
 // ---- the assert module's predeclared builtins (starlarktest.go) -------------------------------
 
 Result<Value> errorBuiltin(Thread& thread, const BuiltinCall& call) {
@@ -358,7 +379,13 @@ int run(bool verbose) {
         }
       }
       for (std::string& p : testing::checkChunk(path, chunk, got)) problems.push_back(std::move(p));
-      for (std::string& f : rep.failures) problems.push_back(path + ": assertion failed: " + f);
+      for (std::string& f : rep.failures) {
+        if (const Divergence* d = knownDivergence(spec.rel, f)) {
+          std::printf("divergence %s:%d (%s)\n", spec.rel.c_str(), d->line, d->why);
+          continue;
+        }
+        problems.push_back(path + ": assertion failed: " + f);
+      }
 
       if (problems.empty()) {
         ++passed;

@@ -218,7 +218,10 @@ TEST_F(Universe, StrAndRepr) {
 TEST_F(Universe, DirGetattrHasattr) {
   EXPECT_EQ(show(call("dir", {None()})), "[]");
   EXPECT_EQ(show(call("dir", {I(1)})), "[]");
-  EXPECT_EQ(show(call("dir", {call("set", {}).value()})), "[\"union\"]");
+  EXPECT_EQ(show(call("dir", {call("set", {}).value()})),
+            "[\"add\", \"clear\", \"difference\", \"discard\", \"intersection\", "
+            "\"issubset\", \"issuperset\", \"pop\", \"remove\", \"symmetric_difference\", "
+            "\"union\"]");
   Value list_dir = *call("dir", {L({})});
   EXPECT_EQ(show(method(list_dir, "pop", {I(0)})), "\"append\"");
   Value s = call("set", {}).value();
