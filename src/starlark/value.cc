@@ -23,6 +23,7 @@
 #include <cstring>
 
 #include "starlark/int.h"
+#include "starlark/utf8.h"
 
 namespace slant::starlark {
 
@@ -952,30 +953,10 @@ bool isFrozen(const Value& x) { return !x.isObject() || x.object()->frozen(); }
 
 namespace {
 
-/// Appends the UTF-8 encoding of r, or of U+FFFD if r is a surrogate or out of range (as Go's
-/// WriteRune).
-void appendRune(std::string& out, uint32_t r) {
-  if (r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF)) r = 0xFFFD;
-  if (r < 0x80) {
-    out += static_cast<char>(r);
-  } else if (r < 0x800) {
-    out += static_cast<char>(0xC0 | (r >> 6));
-    out += static_cast<char>(0x80 | (r & 0x3F));
-  } else if (r < 0x10000) {
-    out += static_cast<char>(0xE0 | (r >> 12));
-    out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (r & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (r >> 18));
-    out += static_cast<char>(0x80 | ((r >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (r & 0x3F));
-  }
-}
 
 std::string conversion(char c) {
   std::string s = "%";
-  appendRune(s, static_cast<unsigned char>(c));  // Go prints the byte as a rune
+  appendUtf8(s, static_cast<unsigned char>(c));  // Go prints the byte as a rune
   return s;
 }
 
@@ -1068,13 +1049,13 @@ Result<Value> interpolate(std::string_view format, const Value& args) {
           if (!r || *r < 0 || *r > 0x10FFFF) {
             return makeError("%c format requires a valid Unicode code point, got " + str(arg));
           }
-          appendRune(out, static_cast<uint32_t>(*r));
+          appendUtf8(out, static_cast<uint32_t>(*r));
         } else if (arg.isString()) {
           const std::string_view s = arg.str();
           if (s.empty()) return makeError("%c format requires a single-character string");
           auto [r, n] = decodeUtf8(s);
           if (n != s.size()) return makeError("%c format requires a single-character string");
-          appendRune(out, r);
+          appendUtf8(out, r);
         } else {
           return makeError("%c format requires int or single-character string, not " +
                            std::string(typeName(arg)));

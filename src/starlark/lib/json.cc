@@ -394,7 +394,7 @@ std::string unquoteJson(std::string_view lit) {
               r = kReplacementChar;
             }
           }
-          appendRune(out, r);
+          appendUtf8(out, r);
           break;
         }
         default:  // '"', '\\', '/'
@@ -410,7 +410,7 @@ std::string unquoteJson(std::string_view lit) {
     }
     DecodedRune d = decodeRune(s.substr(i));
     if (d.rune == kReplacementChar && d.size == 1) {
-      appendRune(out, kReplacementChar);
+      appendUtf8(out, kReplacementChar);
     } else {
       out.append(s.substr(i, d.size));
     }

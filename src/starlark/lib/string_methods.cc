@@ -106,7 +106,7 @@ Result<Value> capitalize(Thread&, const BuiltinCall& call) {
   bool first = true;
   while (!s.empty()) {
     DecodedRune d = decodeRune(s);
-    appendRune(out, first ? toTitle(d.rune) : toLower(d.rune));
+    appendUtf8(out, first ? toTitle(d.rune) : toLower(d.rune));
     first = false;
     s.remove_prefix(d.size);
   }
@@ -134,7 +134,7 @@ Result<Value> title(Thread&, const BuiltinCall& call) {
     DecodedRune d = decodeRune(s);
     char32_t r = prev_cased ? toLower(d.rune) : toTitle(d.rune);
     prev_cased = isCased(r);
-    appendRune(out, r);
+    appendUtf8(out, r);
     s.remove_prefix(d.size);
   }
   return makeString(std::move(out));

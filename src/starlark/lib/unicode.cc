@@ -68,7 +68,7 @@ std::string mapString(std::string_view s, F f) {
   out.reserve(s.size());
   while (!s.empty()) {
     DecodedRune d = decodeRune(s);
-    appendRune(out, f(d.rune));
+    appendUtf8(out, f(d.rune));
     s.remove_prefix(d.size);
   }
   return out;
@@ -121,26 +121,6 @@ DecodedRune decodeLastRune(std::string_view s) {
   return d;
 }
 
-void appendRune(std::string& out, char32_t r) {
-  if (r < 0x80) {
-    out.push_back(static_cast<char>(r));
-    return;
-  }
-  if (r > kMaxRune || (r >= 0xD800 && r <= 0xDFFF)) r = kReplacementChar;
-  if (r < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (r >> 6)));
-    out.push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else if (r < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (r >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (r >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((r >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  }
-}
 
 int64_t runeCount(std::string_view s) {
   int64_t n = 0;

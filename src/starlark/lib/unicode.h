@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "starlark/utf8.h"
+
 namespace slant::starlark::lib {
 
 /// U+FFFD, what a malformed UTF-8 sequence decodes to.
@@ -24,8 +26,6 @@ struct DecodedRune {
 DecodedRune decodeRune(std::string_view s);
 /// Decodes the last code point of s as Go's utf8.DecodeLastRuneInString.
 DecodedRune decodeLastRune(std::string_view s);
-/// Appends the UTF-8 encoding of r; a surrogate or out-of-range value appends U+FFFD (as Go).
-void appendRune(std::string& out, char32_t r);
 /// The number of code points in s, counting each malformed byte as one (Go's RuneCountInString).
 int64_t runeCount(std::string_view s);
 

@@ -107,7 +107,7 @@ Result<Value> chr(Thread&, const BuiltinCall& call) {
     return makeError(cat("chr: Unicode code point U+", digits, " out of range (>0x10FFFF)"));
   }
   std::string s;
-  appendRune(s, static_cast<char32_t>(*i));
+  appendUtf8(s, static_cast<char32_t>(*i));
   return makeString(std::move(s));
 }
 

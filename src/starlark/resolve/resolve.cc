@@ -29,6 +29,7 @@
 // rebinding a global; recursion is not a static property and is checked by the evaluator.
 // All errors are collected and reported together, in source order.
 #include "starlark/resolve/resolve.h"
+#include "starlark/utf8.h"
 
 #include <algorithm>
 #include <deque>
@@ -163,23 +164,6 @@ int32_t toLower(int32_t r) {
   return r;
 }
 
-void appendUtf8(std::string& out, int32_t r) {
-  if (r < 0x80) {
-    out += static_cast<char>(r);
-  } else if (r < 0x800) {
-    out += static_cast<char>(0xC0 | (r >> 6));
-    out += static_cast<char>(0x80 | (r & 0x3F));
-  } else if (r < 0x10000) {
-    out += static_cast<char>(0xE0 | (r >> 12));
-    out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (r & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (r >> 18));
-    out += static_cast<char>(0x80 | ((r >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (r & 0x3F));
-  }
-}
 
 // Decodes one code point of UTF-8 at s[i], advancing i; an invalid byte yields U+FFFD, as Go's
 // range over a string does.

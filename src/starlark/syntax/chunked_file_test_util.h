@@ -18,6 +18,8 @@
 #include <string_view>
 #include <vector>
 
+#include "starlark/utf8.h"
+
 namespace slant::starlark::testing {
 
 /// Decodes a Go string literal ("..." with escapes, or `...` raw); nullopt if malformed.
@@ -35,23 +37,6 @@ inline std::optional<std::string> goUnquote(std::string_view s) {
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
-  };
-  auto appendUtf8 = [&out](uint32_t r) {
-    if (r < 0x80) {
-      out += static_cast<char>(r);
-    } else if (r < 0x800) {
-      out += static_cast<char>(0xC0 | (r >> 6));
-      out += static_cast<char>(0x80 | (r & 0x3F));
-    } else if (r < 0x10000) {
-      out += static_cast<char>(0xE0 | (r >> 12));
-      out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (r & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (r >> 18));
-      out += static_cast<char>(0x80 | ((r >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (r & 0x3F));
-    }
   };
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
@@ -102,7 +87,7 @@ inline std::optional<std::string> goUnquote(std::string_view s) {
         if (e == 'x') {
           out += static_cast<char>(v);
         } else {
-          appendUtf8(v);
+          appendUtf8(out, static_cast<char32_t>(v));
         }
         break;
       }

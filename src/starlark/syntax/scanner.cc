@@ -19,6 +19,7 @@
 // escapes \a \b \f \n \r \t \v \\ \' \" \ooo \xhh \uXXXX \UXXXXXXXX and backslash-newline. Any
 // other escape is an error, worded as Go words it.
 #include "starlark/syntax/scanner.h"
+#include "starlark/utf8.h"
 
 #include <gmp.h>
 #include <locale.h>
@@ -263,23 +264,6 @@ int32_t decodeRune(const char* p, const char* end, int* size) {
   return kRuneError;
 }
 
-void appendUtf8(std::string& out, int32_t r) {
-  if (r < 0x80) {
-    out += static_cast<char>(r);
-  } else if (r < 0x800) {
-    out += static_cast<char>(0xC0 | (r >> 6));
-    out += static_cast<char>(0x80 | (r & 0x3F));
-  } else if (r < 0x10000) {
-    out += static_cast<char>(0xE0 | (r >> 12));
-    out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (r & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (r >> 18));
-    out += static_cast<char>(0x80 | ((r >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (r & 0x3F));
-  }
-}
 
 bool isValidUtf8(std::string_view s) {
   const char* p = s.data();
