@@ -34,6 +34,7 @@
 #include "starlark/lib/struct.h"
 #include "starlark/starlark.h"
 #include "starlark/syntax/chunked_file_test_util.h"
+#include "starlark/spell.h"
 
 namespace slant::starlark {
 namespace {
@@ -159,7 +160,7 @@ class HasFields final : public Object {
       std::string msg = "no ." + std::string(name) + " field";
       std::vector<std::string> names = attrNames();
       std::string_view hint =
-          eval::nearestName(name, std::vector<std::string_view>(names.begin(), names.end()));
+          spell::nearest(name, std::vector<std::string_view>(names.begin(), names.end()));
       if (!hint.empty()) msg += " (did you mean ." + std::string(hint) + "?)";
       return makeError(std::move(msg));
     }

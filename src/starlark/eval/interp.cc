@@ -35,6 +35,7 @@
 // The step counter is advanced on every call and every loop iteration (the back-edges), which
 // is where a runaway computation spends its time; cancellation is checked at the same points.
 #include "starlark/eval/interp.h"
+#include "starlark/spell.h"
 
 #include <pthread.h>
 
@@ -400,7 +401,7 @@ bool attrField(Frame& fr, const Value& x, std::string_view name, Value& out, con
     for (std::string& s : x.object()->attrNames()) names.push_back(std::move(s));
   }
   std::vector<std::string_view> candidates(names.begin(), names.end());
-  std::string_view hint = nearestName(name, candidates);
+  std::string_view hint = spell::nearest(name, candidates);
   if (!hint.empty()) {
     msg += " (did you mean .";
     msg += hint;
@@ -1308,7 +1309,7 @@ Flow execLoad(Frame& fr, const Node* node) {
       std::string msg = "load: name " + std::string(from) + " not found in module " + n->module;
       std::vector<std::string_view> keys;
       for (const auto& [k, v] : *dict) keys.push_back(k);
-      std::string_view hint = nearestName(from, keys);
+      std::string_view hint = spell::nearest(from, keys);
       if (!hint.empty()) msg += " (did you mean " + std::string(hint) + "?)";
       return raise(fr, std::move(msg), n->pos);
     }
@@ -1645,63 +1646,6 @@ Result<Value> runToplevel(Thread& thread, ModuleEnv& module, std::string_view na
   if (!name.empty()) prog.toplevel->name = std::string(name);
   Value fn = make<Function>(prog.toplevel, Value(&module));
   return callFunction(thread, *fn.as<Function>(), CallArgs{});
-}
-
-namespace {
-
-std::string foldName(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    if (c == '_') continue;
-    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-  }
-  return out;
-}
-
-int levenshtein(std::string_view x, std::string_view y, int max) {
-  if (x.size() > y.size()) std::swap(x, y);
-  size_t common = 0;
-  while (common < x.size() && x[common] == y[common]) ++common;
-  x.remove_prefix(common);
-  y.remove_prefix(common);
-  if (x.empty()) return static_cast<int>(y.size());
-  int diff = static_cast<int>(y.size() - x.size());
-  if (diff > max) return diff;
-  std::vector<int> row(y.size() + 1);
-  for (size_t i = 0; i < row.size(); ++i) row[i] = static_cast<int>(i);
-  for (size_t i = 1; i <= x.size(); ++i) {
-    row[0] = static_cast<int>(i);
-    int best = static_cast<int>(i);
-    int prev = static_cast<int>(i) - 1;
-    for (size_t j = 1; j <= y.size(); ++j) {
-      int a = prev + (x[i - 1] != y[j - 1] ? 1 : 0);
-      int b = 1 + row[j - 1];
-      int c = 1 + row[j];
-      int k = std::min(a, std::min(b, c));
-      prev = row[j];
-      row[j] = k;
-      best = std::min(best, k);
-    }
-    if (best > max) return best;
-  }
-  return row[y.size()];
-}
-
-}  // namespace
-
-std::string_view nearestName(std::string_view x, const std::vector<std::string_view>& candidates) {
-  std::string fx = foldName(x);
-  std::string_view best;
-  int best_d = static_cast<int>(fx.size() + 1) / 2;
-  for (std::string_view c : candidates) {
-    int d = levenshtein(fx, foldName(c), best_d);
-    if (d < best_d) {
-      best_d = d;
-      best = c;
-    }
-  }
-  return best;
 }
 
 }  // namespace slant::starlark::eval

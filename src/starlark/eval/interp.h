@@ -49,10 +49,6 @@ bool invokeFunction(Thread& thread, Function& fn, const CallArgs& args, Value* m
 Result<Value> callFunction(Thread& thread, Function& fn, const CallArgs& args,
                            Value* movable = nullptr);
 
-/// The candidate nearest to x allowing up to 50% typos, ignoring case and underscores
-/// (go.starlark.net's spell.Nearest), or "".
-std::string_view nearestName(std::string_view x, const std::vector<std::string_view>& candidates);
-
 /// Records the thread's current call stack in err unless it already has one.
 void captureStack(Thread& thread, Error& err);
 
