@@ -6,11 +6,15 @@ packages=(
   # toolchain
   g++ cmake ninja-build pkg-config git
   # libraries
-  libgmp-dev libre2-dev libedit-dev libcli11-dev nlohmann-json3-dev
+  libgmp-dev libre2-dev libedit-dev libcli11-dev nlohmann-json3-dev libyaml-cpp-dev
   # tests, fuzzing and benchmarks
-  libgtest-dev libbenchmark-dev clang-19 libfuzzer-19-dev libclang-rt-19-dev
+  libgtest-dev libgmock-dev libbenchmark-dev clang-19 libfuzzer-19-dev libclang-rt-19-dev
   python3 golang-go golang-starlark-dev time
 )
+
+# kubectl: Debian's kubernetes-client, unless a kubectl is already installed (it also provides
+# `kubectl kustomize`, which kustomize() falls back to).
+command -v kubectl >/dev/null || packages+=(kubernetes-client)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""End-to-end tests of the slant binary's command line (version, starlark run, starlark repl).
+"""End-to-end tests of the slant binary's command line (version, starlark run, starlark repl,
+alpha tiltfile-result, check).
 
 Usage: cli_test.py PATH_TO_SLANT   (ctest passes the built binary)."""
 
+import json
 import os
 import pty
 import select
@@ -32,6 +34,8 @@ class Version(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("version", r.stdout)
         self.assertIn("starlark", r.stdout)
+        self.assertIn("check", r.stdout)
+        self.assertIn("alpha", r.stdout)
         for missing in ("up", "ci", "down"):
             self.assertNotRegex(r.stdout, r"\n\s+%s\s" % missing)
 
@@ -166,6 +170,132 @@ class StarlarkRepl(unittest.TestCase):
             # libedit's history file escapes spaces as \040.
             self.assertIn("40 + 2", f.read().replace("\\040", " "))
         home.cleanup()
+
+
+class TiltfileResult(unittest.TestCase):
+    EXAMPLE = os.path.join(ROOT, "examples/tiltfile/Tiltfile")
+
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def write(self, name, text):
+        path = os.path.join(self.dir.name, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def result(self, *args, cwd=None):
+        r = run("alpha", "tiltfile-result", *args, cwd=cwd)
+        return r, json.loads(r.stdout)
+
+    def test_bundled_example_prints_the_model(self):
+        r, model = self.result("-f", self.EXAMPLE)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIsNone(model["error"])
+        names = [res["name"] for res in model["resources"]]
+        self.assertEqual(names, ["postgres", "redis", "api", "migrate", "worker", "uncategorized"])
+        api = model["resources"][2]
+        self.assertEqual(api["type"], "k8s")
+        self.assertEqual(api["image_refs"], ["example/api"])
+        self.assertEqual(api["resource_deps"], ["postgres", "redis"])
+        # Objects are in apply order (Tilt sorts Services before workloads).
+        self.assertEqual([o["kind"] for o in api["k8s_objects"]], ["Service", "Deployment"])
+        self.assertEqual(api["port_forwards"][0]["local_port"], 8080)
+        self.assertEqual(api["links"][1]["url"], "http://localhost:8080/metrics")
+        migrate = model["resources"][3]
+        self.assertEqual(migrate["local"]["cmd"], ["sh", "-c", "echo migrating"])
+        self.assertEqual(migrate["trigger_mode"], "manual")
+        self.assertFalse(migrate["auto_init"])
+        image = model["images"][0]
+        self.assertEqual(image["dockerfile"],
+                         os.path.join(ROOT, "examples/tiltfile/api/Dockerfile"))
+        self.assertEqual([s["kind"] for s in image["live_update"]],
+                         ["fall_back_on", "sync", "run"])
+        self.assertEqual(model["settings"]["max_parallel_updates"], 2)
+        self.assertEqual(model["enabled_resources"], names)
+        self.assertIn(os.path.join(ROOT, "examples/tiltfile/lib/helpers.star"),
+                      model["config_files"])
+
+    def test_arguments_after_double_dash_reach_config_parse(self):
+        r, model = self.result("-f", self.EXAMPLE, "--", "--only-db")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # As in Tilt, uncategorized objects are always enabled.
+        self.assertEqual(model["enabled_resources"], ["postgres", "redis", "uncategorized"])
+
+    def test_print_goes_to_stderr_and_json_alone_to_stdout(self):
+        self.write("Tiltfile", "print('hello from the Tiltfile')\n")
+        r, model = self.result(cwd=self.dir.name)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("hello from the Tiltfile", r.stderr)
+        self.assertEqual(model["resources"], [])
+
+    def test_an_error_exits_1_with_the_backtrace_and_keeps_config_files(self):
+        tf = self.write("Tiltfile", "load('lib.star', 'f')\nf()\n")
+        lib = self.write("lib.star", "def f():\n    fail('no cluster')\n")
+        r, model = self.result("-f", tf)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("Error in fail: no cluster", r.stderr)
+        self.assertIn(tf + ":2:2: in <toplevel>", model["error"])
+        self.assertIn(lib + ":2:9: in f", model["error"])
+        self.assertEqual(model["config_files"], [tf, lib])
+
+
+class Check(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def write(self, name, text):
+        path = os.path.join(self.dir.name, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def test_reports_unknown_keywords_and_undefined_names_with_positions(self):
+        self.write("Tiltfile", "load('lib.star', 'names')\n"
+                               "k8s_resource('api', prot_forwards=8000)\n"
+                               "local_resource('build', cmd='make', dpes=['src'])\n"
+                               "k8s_resouce('x')\n")
+        self.write("lib.star", "names = []\n")
+        r = run("check", cwd=self.dir.name)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(r.stdout,
+                         'Tiltfile:2:21: unknown keyword argument "prot_forwards" for k8s_resource'
+                         ' (did you mean "port_forwards"?)\n'
+                         'Tiltfile:3:37: unknown keyword argument "dpes" for local_resource\n'
+                         'Tiltfile:4:1: undefined: k8s_resouce (did you mean k8s_resource?)\n'
+                         '3 problems found (2 files checked)\n')
+
+    def test_bundled_example_is_clean(self):
+        r = run("check", "-f", "examples/tiltfile/Tiltfile", cwd=ROOT)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(r.stdout, "no problems found (2 files checked)\n")
+
+    def test_runs_nothing_and_reports_missing_extensions(self):
+        self.write("T2", "local('touch ran')\n"
+                         "load('ext://restart_process', 'docker_build_with_restart')\n")
+        r = run("check", "-f", "T2", cwd=self.dir.name)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertRegex(r.stdout, r"(?m)^T2:2:6: cannot load ext://restart_process: "
+                                   r"extension restart_process not found")
+        self.assertFalse(os.path.exists(os.path.join(self.dir.name, "ran")))
+        self.write("exts/restart_process/Tiltfile", "docker_build_with_restart = 1\n")
+        r = run("check", "-f", "T2", "--extension-dir", "exts", cwd=self.dir.name)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
+    def test_missing_tiltfile_is_a_clear_error(self):
+        r = run("check", "-f", "nope/Tiltfile", cwd=self.dir.name)
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stdout, "")
+        self.assertEqual(r.stderr, "slant check: nope/Tiltfile: no such file "
+                                   "(name another Tiltfile with -f FILE)\n")
 
 
 if __name__ == "__main__":

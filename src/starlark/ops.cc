@@ -21,6 +21,7 @@
 #include <typeinfo>
 
 #include "starlark/int.h"
+#include "starlark/mapping.h"
 #include "starlark/value.h"
 
 namespace slant::starlark {
@@ -259,6 +260,11 @@ Result<Value> membership(const Value& x, const Value& y) {
         return Value::boolean(rangeContains(*y.as<Range>(), *i));
       }
       default:
+        if (const HostMapping* m = asHostMapping(y)) {
+          // As go.starlark.net: an error looking the key up just means "not found".
+          auto found = m->get(x);
+          return Value::boolean(found && found->has_value());
+        }
         break;
     }
   }
@@ -699,6 +705,11 @@ Result<Value> getIndex(const Value& x, const Value& y) {
       }
     }
   }
+  if (const HostMapping* m = asHostMapping(x)) {
+    auto found = TRY(m->get(y));
+    if (!found) return makeError("key " + repr(y) + " not in " + type(x));
+    return std::move(*found);
+  }
   return makeError("unhandled index operation " + type(x) + "[" + type(y) + "]");
 }
 
@@ -715,6 +726,7 @@ Result<void> setIndex(const Value& x, const Value& y, Value z) {
     list->mutableElems()[static_cast<size_t>(i)] = std::move(z);
     return {};
   }
+  if (HostMapping* m = asHostMapping(x)) return m->setKey(y, std::move(z));
   return makeError(type(x) + " value does not support item assignment");
 }
 

@@ -6,6 +6,7 @@
 #include "starlark/lib/methods.h"
 #include "starlark/lib/unpack.h"
 #include "starlark/lib/util.h"
+#include "starlark/mapping.h"
 
 namespace slant::starlark::lib {
 
@@ -33,6 +34,9 @@ Result<void> updateDict(Dict& dict, std::span<const Value> positional,
           }
         }
       }
+    } else if (const HostMapping* mapping = asHostMapping(updates)) {
+      // Iterate over the mapping's items, not just its keys.
+      for (auto& [k, v] : mapping->items()) TRY_VOID(dict.set(k, std::move(v)));
     } else {
       if (!isIterable(updates)) {
         return makeError(cat("got ", typeName(updates), ", want iterable"));

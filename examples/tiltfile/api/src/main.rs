@@ -1,0 +1,3 @@
+fn main() {
+    println!("api listening on :8080");
+}
