@@ -99,6 +99,10 @@ Json liveUpdate(const std::vector<LiveUpdateStep>& steps) {
 Json image(const ImageTarget& img) {
   Json o = {{"ref", img.ref},
             {"registry_ref", img.registry_ref.empty() ? Json(nullptr) : Json(img.registry_ref)},
+            {"cluster_registry_ref",
+             img.cluster_registry_ref.empty() ? Json(nullptr) : Json(img.cluster_registry_ref)},
+            {"tag", img.tag},
+            {"match_exact", img.match_exact},
             {"context", img.context}};
   if (img.docker) {
     const DockerBuild& d = *img.docker;
@@ -145,6 +149,16 @@ Json image(const ImageTarget& img) {
                          {"outputs_image_ref_to", c.outputs_image_ref_to}};
   } else {
     o["custom_build"] = nullptr;
+  }
+  if (img.compose) {
+    const ComposeBuild& c = *img.compose;
+    o["compose_build"] = {{"service", c.service},
+                          {"project", c.project},
+                          {"image", c.image},
+                          {"dockerfile", c.dockerfile},
+                          {"local_volume_paths", strings(c.local_volume_paths)}};
+  } else {
+    o["compose_build"] = nullptr;
   }
   return o;
 }
@@ -234,6 +248,7 @@ Json resource(const Resource& r) {
                {"env_file", d.env_file},
                {"profiles", strings(d.profiles)},
                {"wait", d.wait},
+               {"infer_links", d.infer_links},
                {"published_ports", ports}};
   } else {
     o["dc"] = nullptr;
