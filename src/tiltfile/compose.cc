@@ -31,16 +31,6 @@ using starlark::makeError;
 using starlark::lib::cat;
 using starlark::lib::unpackArgs;
 
-// Go's %q for the names in Tilt's messages.
-std::string goQuoted(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string baseName(std::string_view p) {
   while (p.size() > 1 && p.back() == '/') p.remove_suffix(1);
   size_t slash = p.rfind('/');
@@ -51,119 +41,6 @@ std::string baseName(std::string_view p) {
 bool exists(const std::string& path) {
   std::error_code ec;
   return std::filesystem::exists(path, ec);
-}
-
-// ---- labels (Tilt's value.LabelSet) -----------------------------------------------------------
-
-bool alnum(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-// ([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]
-bool qualifiedNamePart(std::string_view s) {
-  if (s.empty() || !alnum(s.front()) || !alnum(s.back())) return false;
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return alnum(c) || c == '-' || c == '_' || c == '.'; });
-}
-
-bool dnsSubdomain(std::string_view s) {
-  if (s.empty() || s.size() > 253) return false;
-  size_t start = 0;
-  while (true) {
-    size_t dot = s.find('.', start);
-    std::string_view part = s.substr(start, dot == s.npos ? s.npos : dot - start);
-    auto lower = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-    if (part.empty() || !lower(part.front()) || !lower(part.back())) return false;
-    for (char c : part)
-      if (!lower(c) && c != '-') return false;
-    if (dot == s.npos) return true;
-    start = dot + 1;
-  }
-}
-
-constexpr std::string_view kQualifiedName =
-    "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
-    "alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for "
-    "validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
-
-// LabelValue.Unpack: a Kubernetes qualified name that is also a valid label value, without '/'.
-Result<void> validateLabel(std::string_view label) {
-  std::vector<std::string> errs;
-  size_t slashes = static_cast<size_t>(std::count(label.begin(), label.end(), '/'));
-  if (slashes > 1) {
-    errs.push_back(
-        cat("a qualified name ", kQualifiedName,
-            " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"));
-  } else {
-    std::string_view name = label;
-    if (slashes == 1) {
-      std::string_view prefix = label.substr(0, label.find('/'));
-      name = label.substr(label.find('/') + 1);
-      if (prefix.empty()) {
-        errs.push_back("prefix part must be non-empty");
-      } else if (!dnsSubdomain(prefix)) {
-        errs.push_back(
-            "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
-            "characters, '-' or '.', and must start and end with an alphanumeric character "
-            "(e.g. 'example.com', regex used for validation is "
-            "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
-      }
-    }
-    if (name.empty()) {
-      errs.push_back("name part must be non-empty");
-    } else if (name.size() > 63) {
-      errs.push_back("name part must be no more than 63 characters");
-    }
-    if (!qualifiedNamePart(name)) errs.push_back(cat("name part ", kQualifiedName));
-  }
-  if (errs.empty()) {
-    if (label.size() > 63) errs.push_back("must be no more than 63 characters");
-    if (!label.empty() && !qualifiedNamePart(label)) {
-      errs.push_back(
-          "a valid label must be an empty string or consist of alphanumeric characters, '-', "
-          "'_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  "
-          "or 'my_value',  or '12345', regex used for validation is "
-          "'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')");
-    }
-  }
-  if (!errs.empty()) {
-    std::string joined;
-    for (const std::string& e : errs) joined += (joined.empty() ? "" : ", ") + e;
-    return makeError(cat("Invalid label ", goQuoted(label), ": ", joined));
-  }
-  if (label.find('/') != std::string_view::npos) {
-    return makeError(cat("Invalid label ", goQuoted(label), ": cannot contain /"));
-  }
-  return {};
-}
-
-Result<std::vector<std::string>> labelsOf(std::string_view fn, const Value& v) {
-  if (v.isUnbound() || v.isNone()) return std::vector<std::string>{};
-  std::vector<Value> items;
-  if (v.isString()) {
-    items.push_back(v);
-  } else if (v.is(starlark::ObjType::kList) || v.is(starlark::ObjType::kTuple)) {
-    items = TRY(starlark::collect(v));
-  } else {
-    return makeError(cat(fn,
-                         ": for parameter labels: value should be a label or List or Tuple of "
-                         "labels, but is of type ",
-                         starlark::typeName(v)));
-  }
-  std::set<std::string> labels;
-  for (const Value& item : items) {
-    auto s = stringOrBlob(item);
-    if (!s) {
-      return makeError(cat(fn,
-                           ": for parameter labels: Value should be convertible to string, but "
-                           "is type ",
-                           starlark::typeName(item)));
-    }
-    auto ok = validateLabel(*s);
-    if (!ok) return makeError(cat(fn, ": for parameter labels: ", ok.error().message()));
-    labels.emplace(*s);
-  }
-  return std::vector<std::string>(labels.begin(), labels.end());
 }
 
 Result<std::vector<std::string>> resourceDepsOf(std::string_view fn, const Value& v) {
@@ -423,7 +300,7 @@ Result<Value> dcResource(Thread& thread, const BuiltinCall& call) {
   Value resource_deps = Value::unbound();
   Value infer_links = Value::unbound();
   LinksArg links;
-  Value labels = Value::unbound();
+  LabelsArg labels;
   Value auto_init = Value::unbound();
   std::string project_name;
   std::string new_name;
@@ -447,7 +324,6 @@ Result<Value> dcResource(Thread& thread, const BuiltinCall& call) {
   }
   std::optional<bool> infer = TRY(optionalBool(call.name, "infer_links", infer_links));
   std::optional<bool> init = TRY(optionalBool(call.name, "auto_init", auto_init));
-  std::vector<std::string> label_list = TRY(labelsOf(call.name, labels));
   std::vector<std::string> deps = TRY(resourceDepsOf(call.name, resource_deps));
 
   auto [project, svc] = TRY(findService(st, name, project_name));
@@ -459,7 +335,7 @@ Result<Value> dcResource(Thread& thread, const BuiltinCall& call) {
   if (trigger_mode.mode) options.trigger_mode = trigger_mode.mode;
   if (infer) options.infer_links = infer;
   for (model::Link& l : links.links) options.links.push_back(std::move(l));
-  for (const std::string& l : label_list) appendUnique(options.labels, l);
+  for (const std::string& l : labels.values) appendUnique(options.labels, l);
   std::sort(options.labels.begin(), options.labels.end());
   if (image_ref) {
     TRY(parseImageRef(*image_ref));

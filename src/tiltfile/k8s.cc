@@ -40,12 +40,6 @@ using starlark::lib::unpackArgs;
 
 constexpr std::string_view kEmptyYaml = "Empty YAML passed to k8s_yaml";
 
-std::string goQuoted(std::string_view s) {
-  std::string out;
-  starlark::writeQuoted(out, s);
-  return out;
-}
-
 std::string quotedList(const std::vector<std::string>& items) {
   std::string out;
   for (size_t i = 0; i < items.size(); ++i) {
@@ -108,11 +102,6 @@ struct NameArg {
   std::string value;
 };
 
-// value.LabelSet: a label or a list or tuple of labels.
-struct LabelsArg {
-  std::vector<std::string> values;
-};
-
 struct PodReadinessArg {
   model::PodReadiness value = model::PodReadiness::kDefault;
 };
@@ -142,75 +131,6 @@ struct ImageObjectArg {
   std::string json_path, repo_field, tag_field;
 };
 
-// The k8s validation messages Tilt prints for labels (k8s.io/apimachinery's validation).
-constexpr std::string_view kQualifiedNameFmt =
-    "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
-    "alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for "
-    "validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
-constexpr std::string_view kLabelValueFmt =
-    "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or "
-    "'.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or "
-    "'my_value',  or '12345', regex used for validation is "
-    "'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
-
-bool isQualifiedNamePart(std::string_view s) {
-  if (s.empty()) return false;
-  auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
-  if (!alnum(s.front()) || !alnum(s.back())) return false;
-  return std::all_of(s.begin(), s.end(),
-                     [&](char c) { return alnum(c) || c == '-' || c == '_' || c == '.'; });
-}
-
-std::vector<std::string> qualifiedNameErrors(std::string_view s) {
-  std::vector<std::string> errs;
-  std::string_view name = s;
-  size_t slash = s.find('/');
-  if (slash != std::string_view::npos) {
-    if (s.find('/', slash + 1) != std::string_view::npos) {
-      errs.push_back(cat("a qualified name ", kQualifiedNameFmt,
-                         " with an optional DNS subdomain prefix and '/' (e.g. "
-                         "'example.com/MyName')"));
-      return errs;
-    }
-    std::string_view prefix = s.substr(0, slash);
-    name = s.substr(slash + 1);
-    if (prefix.empty()) errs.push_back("prefix part must be non-empty");
-  }
-  if (name.empty()) {
-    errs.push_back("name part must be non-empty");
-  } else {
-    if (name.size() > 63) errs.push_back("name part must be no more than 63 characters");
-    if (!isQualifiedNamePart(name)) errs.push_back(cat("name part ", kQualifiedNameFmt));
-  }
-  return errs;
-}
-
-Result<std::string> labelValue(const Value& v) {
-  auto s = stringOrBlob(v);
-  if (!s) {
-    return makeError(
-        cat("Value should be convertible to string, but is type ", starlark::typeName(v)));
-  }
-  std::string str(*s);
-  auto join = [](const std::vector<std::string>& errs) {
-    std::string out;
-    for (size_t i = 0; i < errs.size(); ++i) out += (i > 0 ? ", " : "") + errs[i];
-    return out;
-  };
-  if (auto errs = qualifiedNameErrors(str); !errs.empty()) {
-    return makeError(cat("Invalid label ", goQuoted(str), ": ", join(errs)));
-  }
-  std::vector<std::string> value_errs;
-  if (str.size() > 63) value_errs.push_back("must be no more than 63 characters");
-  if (!str.empty() && !isQualifiedNamePart(str)) value_errs.emplace_back(kLabelValueFmt);
-  if (!value_errs.empty())
-    return makeError(cat("Invalid label ", goQuoted(str), ": ", join(value_errs)));
-  if (str.find('/') != std::string::npos) {
-    return makeError(cat("Invalid label ", goQuoted(str), ": cannot contain /"));
-  }
-  return str;
-}
-
 }  // namespace
 }  // namespace slant::tiltfile
 
@@ -238,25 +158,6 @@ struct Unpacker<tiltfile::NameArg> {
       return makeError(cat("invalid value ", tiltfile::goQuoted(name), ": ", problem));
     }
     out->value = std::string(name);
-    return {};
-  }
-};
-
-template <>
-struct Unpacker<tiltfile::LabelsArg> {
-  static Result<void> unpack(const Value& v, tiltfile::LabelsArg* out) {
-    out->values.clear();
-    if (v.isNone()) return {};
-    std::set<std::string> labels;
-    if (v.isString()) {
-      labels.insert(TRY(tiltfile::labelValue(v)));
-    } else if (v.is(ObjType::kList) || v.is(ObjType::kTuple)) {
-      for (const Value& item : TRY(collect(v))) labels.insert(TRY(tiltfile::labelValue(item)));
-    } else {
-      return makeError(
-          cat("value should be a label or List or Tuple of labels, but is of type ", typeName(v)));
-    }
-    out->values.assign(labels.begin(), labels.end());
     return {};
   }
 };

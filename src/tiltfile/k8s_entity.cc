@@ -23,6 +23,7 @@
 #include <set>
 
 #include "starlark/lib/util.h"
+#include "tiltfile/values.h"
 
 namespace slant::tiltfile {
 
@@ -31,12 +32,6 @@ using starlark::Result;
 using starlark::lib::cat;
 
 namespace {
-
-std::string goQuoted(std::string_view s) {
-  std::string out;
-  starlark::writeQuoted(out, s);
-  return out;
-}
 
 std::string toLower(std::string_view s) {
   std::string out(s);

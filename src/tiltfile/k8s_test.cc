@@ -638,6 +638,9 @@ TEST_F(K8sTest, K8sResourceLabelsAreValidated) {
           "k8s_resource: for parameter \"labels\": Invalid label \"a/b\": a valid label must"));
   file("Tiltfile", "k8s_yaml('foo.yaml')\nk8s_resource('foo', labels='-x')\n");
   EXPECT_THAT(loadError(), HasSubstr("Invalid label \"-x\": name part must consist of"));
+  file("Tiltfile", "k8s_yaml('foo.yaml')\nk8s_resource('foo', labels='Bad_Prefix/x')\n");
+  EXPECT_THAT(loadError(),
+              HasSubstr("Invalid label \"Bad_Prefix/x\": prefix part a lowercase RFC 1123"));
   file("Tiltfile", "k8s_yaml('foo.yaml')\nk8s_resource('foo', labels=1)\n");
   EXPECT_THAT(loadError(),
               HasSubstr("value should be a label or List or Tuple of labels, but is of type int"));

@@ -27,12 +27,6 @@ constexpr std::string_view kTestDeprecation =
 // Prefix of the lines of a local() command's output in the Tiltfile log.
 constexpr std::string_view kOutputPrefix = " → ";
 
-std::string goQuoted(std::string_view s) {
-  std::string out;
-  starlark::writeQuoted(out, s);
-  return out;
-}
-
 // A resource name (Tilt's value.Name): any string that is a valid path segment.
 struct ResourceName {
   std::string name;
@@ -183,112 +177,6 @@ Result<std::vector<std::string>> ignoresOf(const Value& v) {
   return out;
 }
 
-// Kubernetes' label validation, as Tilt applies it to labels=: a qualified name (an optional DNS
-// subdomain prefix and '/', then a name of at most 63 alphanumerics, '-', '_' or '.', starting
-// and ending alphanumeric) that is also a valid label value, without '/'.
-bool isAlnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
-
-bool matchesQualifiedName(std::string_view s) {
-  if (s.empty() || !isAlnum(s.front()) || !isAlnum(s.back())) return false;
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return isAlnum(c) || c == '-' || c == '_' || c == '.'; });
-}
-
-bool isDns1123Subdomain(std::string_view s) {
-  if (s.empty() || s.size() > 253) return false;
-  size_t start = 0;
-  while (true) {
-    size_t dot = s.find('.', start);
-    std::string_view label = s.substr(start, dot == std::string_view::npos ? s.npos : dot - start);
-    if (label.empty()) return false;
-    auto lower_alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-    if (!lower_alnum(label.front()) || !lower_alnum(label.back())) return false;
-    for (char c : label)
-      if (!lower_alnum(c) && c != '-') return false;
-    if (dot == std::string_view::npos) return true;
-    start = dot + 1;
-  }
-}
-
-constexpr std::string_view kQualifiedNameMsg =
-    "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
-    "alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for "
-    "validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
-
-Result<void> validateLabel(std::string_view label) {
-  std::vector<std::string> errs;
-  size_t slashes = std::count(label.begin(), label.end(), '/');
-  std::string_view name = label;
-  if (slashes > 1) {
-    errs.push_back(cat("a qualified name ", kQualifiedNameMsg,
-                       " with an optional DNS subdomain prefix and '/' (e.g. "
-                       "'example.com/MyName')"));
-  } else {
-    if (slashes == 1) {
-      size_t slash = label.find('/');
-      std::string_view prefix = label.substr(0, slash);
-      name = label.substr(slash + 1);
-      if (prefix.empty()) {
-        errs.push_back("prefix part must be non-empty");
-      } else if (!isDns1123Subdomain(prefix)) {
-        errs.push_back(
-            "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
-            "characters, '-' or '.', and must start and end with an alphanumeric character "
-            "(e.g. 'example.com', regex used for validation is "
-            "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
-      }
-    }
-    if (name.empty()) {
-      errs.push_back("name part must be non-empty");
-    } else if (name.size() > 63) {
-      errs.push_back("name part must be no more than 63 characters");
-    }
-    if (!matchesQualifiedName(name)) errs.push_back(cat("name part ", kQualifiedNameMsg));
-  }
-  if (errs.empty()) {
-    // A valid label value: empty, or at most 63 characters matching the same pattern.
-    if (label.size() > 63) errs.push_back("must be no more than 63 characters");
-    if (!label.empty() && !matchesQualifiedName(label)) {
-      errs.push_back(
-          "a valid label must be an empty string or consist of alphanumeric characters, '-', "
-          "'_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  "
-          "or 'my_value',  or '12345', regex used for validation is "
-          "'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')");
-    }
-  }
-  if (!errs.empty()) {
-    std::string joined;
-    for (const std::string& e : errs) joined += (joined.empty() ? "" : ", ") + e;
-    return makeError(cat("Invalid label ", goQuoted(label), ": ", joined));
-  }
-  return {};
-}
-
-// labels: a label or a list or tuple of labels; kept sorted and unique (Tilt keeps a set).
-Result<std::vector<std::string>> labelsOf(const Value& v) {
-  std::set<std::string> labels;
-  if (v.isUnbound() || v.isNone()) return std::vector<std::string>{};
-  std::vector<Value> items;
-  if (v.isString()) {
-    items.push_back(v);
-  } else if (v.is(starlark::ObjType::kList) || v.is(starlark::ObjType::kTuple)) {
-    items = TRY(starlark::collect(v));
-  } else {
-    return makeError(cat("value should be a label or List or Tuple of labels, but is of type ",
-                         starlark::typeName(v)));
-  }
-  for (const Value& item : items) {
-    auto s = stringOrBlob(item);
-    if (!s) {
-      return makeError(
-          cat("Value should be convertible to string, but is type ", starlark::typeName(item)));
-    }
-    TRY_VOID(validateLabel(*s));
-    labels.emplace(*s);
-  }
-  return std::vector<std::string>(labels.begin(), labels.end());
-}
-
 // Tilt's checkResourceConflict, for the names known when local_resource runs.
 Result<void> checkResourceConflict(State& st, std::string_view name) {
   if (hasCustomDeploy(st, name)) {
@@ -320,7 +208,7 @@ Result<Value> localResource(Thread& thread, const BuiltinCall& call) {
   Value serve_cmd_bat = Value::unbound();
   bool allow_parallel = is_test;  // test() runs in parallel by default
   LinksArg links;
-  Value labels = Value::unbound();
+  LabelsArg labels;
   StringMap env;
   StringMap serve_env;
   ProbeArg readiness_probe;
@@ -390,7 +278,7 @@ Result<Value> localResource(Thread& thread, const BuiltinCall& call) {
   r.trigger_mode = trigger_mode.mode;
   r.auto_init = auto_init;
   r.links = std::move(links.links);
-  r.labels = TRY(labelsOf(labels));
+  r.labels = std::move(labels.values);
 
   TRY_VOID(checkResourceConflict(st, r.name));
   st.get<LocalState>().resources.push_back(std::move(r));

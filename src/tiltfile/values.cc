@@ -1,5 +1,7 @@
 #include "tiltfile/values.h"
 
+#include <algorithm>
+#include <set>
 #include <utility>
 
 #include "starlark/lib/util.h"
@@ -140,6 +142,99 @@ Result<Value> linkBuiltin(Thread&, const BuiltinCall& call) {
   std::string full = TRY(urlWithScheme(url));
   return starlark::make<LinkValue>(model::Link{std::move(full), std::move(name)});
 }
+
+// ---- labels ---------------------------------------------------------------------------------
+
+std::string goQuoted(std::string_view s) {
+  std::string out;
+  starlark::writeQuoted(out, s);
+  return out;
+}
+
+namespace {
+
+// Kubernetes' label validation, as Tilt applies it to labels=: a qualified name (an optional DNS
+// subdomain prefix and '/', then a name of at most 63 alphanumerics, '-', '_' or '.', starting
+// and ending alphanumeric) that is also a valid label value, without '/'.
+bool isAlnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+
+bool matchesQualifiedName(std::string_view s) {
+  if (s.empty() || !isAlnum(s.front()) || !isAlnum(s.back())) return false;
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return isAlnum(c) || c == '-' || c == '_' || c == '.'; });
+}
+
+bool isDns1123Subdomain(std::string_view s) {
+  if (s.empty() || s.size() > 253) return false;
+  size_t start = 0;
+  while (true) {
+    size_t dot = s.find('.', start);
+    std::string_view label = s.substr(start, dot == std::string_view::npos ? s.npos : dot - start);
+    if (label.empty()) return false;
+    auto lower_alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+    if (!lower_alnum(label.front()) || !lower_alnum(label.back())) return false;
+    for (char c : label)
+      if (!lower_alnum(c) && c != '-') return false;
+    if (dot == std::string_view::npos) return true;
+    start = dot + 1;
+  }
+}
+
+constexpr std::string_view kQualifiedNameMsg =
+    "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
+    "alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for "
+    "validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+
+Result<void> validateLabel(std::string_view label) {
+  std::vector<std::string> errs;
+  size_t slashes = std::count(label.begin(), label.end(), '/');
+  std::string_view name = label;
+  if (slashes > 1) {
+    errs.push_back(cat("a qualified name ", kQualifiedNameMsg,
+                       " with an optional DNS subdomain prefix and '/' (e.g. "
+                       "'example.com/MyName')"));
+  } else {
+    if (slashes == 1) {
+      size_t slash = label.find('/');
+      std::string_view prefix = label.substr(0, slash);
+      name = label.substr(slash + 1);
+      if (prefix.empty()) {
+        errs.push_back("prefix part must be non-empty");
+      } else if (!isDns1123Subdomain(prefix)) {
+        errs.push_back(
+            "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
+            "characters, '-' or '.', and must start and end with an alphanumeric character "
+            "(e.g. 'example.com', regex used for validation is "
+            "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
+      }
+    }
+    if (name.empty()) {
+      errs.push_back("name part must be non-empty");
+    } else if (name.size() > 63) {
+      errs.push_back("name part must be no more than 63 characters");
+    }
+    if (!matchesQualifiedName(name)) errs.push_back(cat("name part ", kQualifiedNameMsg));
+  }
+  if (errs.empty()) {
+    // A valid label value: empty, or at most 63 characters matching the same pattern.
+    if (label.size() > 63) errs.push_back("must be no more than 63 characters");
+    if (!label.empty() && !matchesQualifiedName(label)) {
+      errs.push_back(
+          "a valid label must be an empty string or consist of alphanumeric characters, '-', "
+          "'_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  "
+          "or 'my_value',  or '12345', regex used for validation is "
+          "'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')");
+    }
+  }
+  if (!errs.empty()) {
+    std::string joined;
+    for (const std::string& e : errs) joined += (joined.empty() ? "" : ", ") + e;
+    return makeError(cat("Invalid label ", goQuoted(label), ": ", joined));
+  }
+  return {};
+}
+
+}  // namespace
 
 // ---- Go type names ------------------------------------------------------------------------
 
@@ -322,6 +417,30 @@ Result<void> Unpacker<tiltfile::CommandArg>::unpack(const Value& v, tiltfile::Co
     return makeError(cat("a command must be a string or list of strings. found ", typeName(v)));
   }
   out->value = v;
+  return {};
+}
+
+Result<void> Unpacker<tiltfile::LabelsArg>::unpack(const Value& v, tiltfile::LabelsArg* out) {
+  out->values.clear();
+  if (v.isNone()) return {};
+  std::vector<Value> items;
+  if (isSequence(v)) {
+    items = TRY(collect(v));
+  } else if (v.isString()) {
+    items.push_back(v);
+  } else {
+    return makeError(
+        cat("value should be a label or List or Tuple of labels, but is of type ", typeName(v)));
+  }
+  std::set<std::string, std::less<>> labels;
+  for (const Value& item : items) {
+    auto s = stringOrBlob(item);
+    if (!s)
+      return makeError(cat("Value should be convertible to string, but is type ", typeName(item)));
+    TRY_VOID(tiltfile::validateLabel(*s));
+    labels.emplace(*s);
+  }
+  out->values.assign(labels.begin(), labels.end());
   return {};
 }
 

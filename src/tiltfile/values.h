@@ -126,6 +126,17 @@ struct LinksArg {
 /// The link(url, name=None) builtin (registered by addCoreBuiltins).
 Result<Value> linkBuiltin(Thread& thread, const BuiltinCall& call);
 
+/// A string quoted as Go's %q, for the names in Tilt's messages.
+std::string goQuoted(std::string_view s);
+
+/// A labels argument (Tilt's value.LabelSet): a label or a list or tuple of labels, each a
+/// Kubernetes qualified name that is also a valid label value, without '/'; kept sorted and unique
+/// (Tilt keeps a set). Errors: "Invalid label \"-x\": name part must consist of ...", "value
+/// should be a label or List or Tuple of labels, but is of type int".
+struct LabelsArg {
+  std::vector<std::string> values;
+};
+
 /// The Go type name Tilt's messages show for a value ("starlark.String", "*starlark.List",
 /// "io.Blob"), for error messages users search for.
 std::string goTypeName(const Value& v);
@@ -162,6 +173,10 @@ struct Unpacker<tiltfile::StringMap> {
 template <>
 struct Unpacker<tiltfile::CommandArg> {
   static Result<void> unpack(const Value& v, tiltfile::CommandArg* out);
+};
+template <>
+struct Unpacker<tiltfile::LabelsArg> {
+  static Result<void> unpack(const Value& v, tiltfile::LabelsArg* out);
 };
 template <>
 struct Unpacker<tiltfile::LinksArg> {
