@@ -7,6 +7,7 @@ packages=(
   g++ cmake ninja-build pkg-config git
   # libraries
   libgmp-dev libre2-dev libedit-dev libcli11-dev nlohmann-json3-dev libyaml-cpp-dev
+  libboost1.81-dev
   # tests, fuzzing and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev clang-19 libfuzzer-19-dev libclang-rt-19-dev
   python3 golang-go golang-starlark-dev time
