@@ -317,4 +317,17 @@ std::string toJson(const Project& p, const std::string& error) {
   return o.dump(2) + "\n";
 }
 
+std::string resourceDefinition(const Project& p, const Resource& r) {
+  Json o;
+  o["resource"] = resource(r);
+  Json images = Json::array();
+  for (const ImageTarget& img : p.images) {
+    for (const std::string& ref : r.image_refs) {
+      if (img.ref == ref) images.push_back(image(img));
+    }
+  }
+  o["images"] = images;
+  return o.dump();
+}
+
 }  // namespace slant::model
