@@ -114,6 +114,12 @@ class FileWatcher {
                         std::function<void(std::vector<std::string> paths)> on_batch) = 0;
   /// Stops a watch; no batch is delivered after it.
   virtual void unwatch(WatchId id) = 0;
+  /// Sets where the problems of watches go, each as one line a user can act on (the inotify
+  /// watch limit was reached, so some directories are not watched; the event queue overflowed,
+  /// so every watched path is reported changed; a directory cannot be read; an ignore pattern is
+  /// malformed and skipped). A watch keeps going as best it can after one. Until a handler is
+  /// set, problems are dropped; a watcher that cannot fail need not override this.
+  virtual void setErrorHandler(std::function<void(WatchId id, std::string message)> on_error) {}
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -58,6 +58,16 @@ std::string commandText(const model::Cmd& cmd) {
   return out;
 }
 
+// Go's %q for the printable text of a command: quotes and backslashes escaped.
+std::string goQuote(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
 bool covers(const std::string& dep, const std::string& path) {
   return path == dep ||
          (path.size() > dep.size() && path.starts_with(dep) && path[dep.size()] == '/');
@@ -187,9 +197,18 @@ Engine::Engine(Loop& loop, Backends backends, EngineOptions options)
   tiltfile_->spec.name = std::string(kTiltfileResource);
   tiltfile_->spec.type = model::ResourceType::kLocal;
   tiltfile_->runtime = RuntimeStatus::kNotApplicable;
+  // A watch problem (the inotify limit, an overflow) goes to the log of the resource it
+  // concerns, where the user looks when an edit does not seem to trigger anything.
+  backends_.watcher.setErrorHandler([this](WatchId id, std::string message) {
+    std::string_view owner = kTiltfileResource;
+    for (const auto& r : resources_) {
+      if (r && r->watch == id) owner = r->spec.name;
+    }
+    log(owner, LogSource::kBuild, LogLevel::kWarn, "WARNING: " + message);
+  });
 }
 
-Engine::~Engine() = default;
+Engine::~Engine() { backends_.watcher.setErrorHandler(nullptr); }
 
 // ---------------------------------------------------------------------------------------------
 // Lookup
@@ -503,8 +522,8 @@ void Engine::onCmdExit(const std::string& name, ProcessId id, const ExitStatus& 
   if (r && r->cmd_proc == id) {
     r->cmd_proc = 0;
     finishUpdate(*r, status.ok() ? std::string()
-                                 : "Command \"" + commandText(r->spec.local->cmd) +
-                                       "\" failed: " + status.text());
+                                 : "Command " + goQuote(commandText(r->spec.local->cmd)) +
+                                       " failed: " + status.text());
   }
   if (shutting_down_ && live_processes_ == 0 && on_shutdown_done_) {
     loop_.post(std::exchange(on_shutdown_done_, nullptr));

@@ -30,6 +30,9 @@ struct Options {
   std::vector<std::string> extension_dirs;
   /// Receives the Tiltfile's log: print() lines, local() echoes, warnings. Default: stderr.
   std::function<void(std::string_view line)> log;
+  /// Called with the executing Starlark thread when execution starts and with nullptr when it
+  /// ends, so that a host can cancel a run (Thread::cancel) from another thread.
+  std::function<void(starlark::Thread* thread)> on_thread;
 };
 
 /// The per-execution state; one per loadTiltfile call, reached from builtins by stateOf(thread).

@@ -164,6 +164,7 @@ LoadResult loadTiltfile(const Options& options_in) {
     Loader loader(*state, builtins);
     thread.setLoad(
         [&loader](Thread& t, std::string_view module) { return loader.load(t, module); });
+    if (options.on_thread) options.on_thread(&thread);
 
     if (!isFile(options.tiltfile)) {
       state->addConfigFile(options.tiltfile);
@@ -177,6 +178,7 @@ LoadResult loadTiltfile(const Options& options_in) {
         result.error = assembled.error().message();
       }
     }
+    if (options.on_thread) options.on_thread(nullptr);
     result.project = std::move(state->project);
   }
   return result;
