@@ -305,7 +305,7 @@ void Engine::onTiltfileLoaded(TiltfileResult result) {
   loading_ = false;
   Res& t = *tiltfile_;
   // Keep watching what the execution read, even when it failed: fixing any of them re-executes.
-  watchConfig(result.project.config_files);
+  watchConfig(result.project.config_files, result.project.settings.watch_ignore);
   if (t.current) {
     Build b = std::move(*t.current);
     t.current.reset();
@@ -406,13 +406,16 @@ void Engine::applyProject(model::Project project) {
   }
 }
 
-void Engine::watchConfig(const std::vector<std::string>& files) {
-  if (files == config_files_ && config_watch_) return;
+void Engine::watchConfig(const std::vector<std::string>& files,
+                         const std::vector<std::string>& ignore) {
+  // As Tilt, .tiltignore and watch_settings(ignore=) apply to the Tiltfile's own watch too.
+  if (files == config_files_ && ignore == config_ignore_ && config_watch_) return;
   if (config_watch_) backends_.watcher.unwatch(std::exchange(config_watch_, 0));
   config_files_ = files;
+  config_ignore_ = ignore;
   if (files.empty() || shutting_down_) return;
   config_watch_ = backends_.watcher.watch(
-      WatchSpec{files, {}}, options_.debounce,
+      WatchSpec{files, ignore}, options_.debounce,
       [this](std::vector<std::string> paths) { loadTiltfile("Changed Files", std::move(paths)); });
 }
 
