@@ -36,8 +36,8 @@ class Version(unittest.TestCase):
         self.assertIn("starlark", r.stdout)
         self.assertIn("check", r.stdout)
         self.assertIn("alpha", r.stdout)
-        for missing in ("up", "ci", "down"):
-            self.assertNotRegex(r.stdout, r"\n\s+%s\s" % missing)
+        for command in ("up", "ci", "down", "get", "trigger", "logs"):
+            self.assertRegex(r.stdout, r"\n\s+%s\s" % command)
 
 
 class StarlarkRun(unittest.TestCase):
