@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "exec/exec_test_util.h"
 #include "exec/process_runner.h"
 
 namespace slant::exec {
@@ -20,7 +21,6 @@ using boost::asio::ip::tcp;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-constexpr auto kPatience = seconds(20);
 // One probe "second" in these tests.
 constexpr auto kSecond = milliseconds(50);
 
@@ -119,23 +119,9 @@ class LocalProberTest : public ::testing::Test {
     });
   }
 
-  bool runUntil(const std::function<bool()>& pred) {
-    auto deadline = std::chrono::steady_clock::now() + kPatience;
-    loop_.io().restart();
-    while (!pred()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      if (loop_.io().run_one_for(milliseconds(50)) == 0) {
-        loop_.io().restart();
-        std::this_thread::sleep_for(milliseconds(5));
-      }
-    }
-    return true;
-  }
+  bool runUntil(const std::function<bool()>& pred) { return runLoopUntil(loop_, pred); }
 
-  void runFor(engine::Duration d) {
-    auto deadline = std::chrono::steady_clock::now() + d;
-    runUntil([&] { return std::chrono::steady_clock::now() >= deadline; });
-  }
+  void runFor(engine::Duration d) { runLoopFor(loop_, d); }
 
   bool waitChanges(std::size_t n) {
     return runUntil([&] { return changes_.size() >= n; });

@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "exec/exec_test_util.h"
 #include "exec/line_splitter.h"
 
 extern char** environ;
@@ -36,8 +37,6 @@ using engine::ProcessId;
 using engine::ProcessSpec;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-constexpr auto kPatience = seconds(20);
 
 // ---------------------------------------------------------------------------------------------
 // Looking at processes through /proc.
@@ -173,23 +172,11 @@ class LocalProcessRunnerTest : public ::testing::Test {
 
   // Runs the loop until `pred` holds; false after kPatience.
   bool runUntil(const std::function<bool()>& pred, std::chrono::seconds patience = kPatience) {
-    auto deadline = std::chrono::steady_clock::now() + patience;
-    loop_.io().restart();
-    while (!pred()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      if (loop_.io().run_one_for(milliseconds(50)) == 0) {
-        loop_.io().restart();
-        std::this_thread::sleep_for(milliseconds(5));
-      }
-    }
-    return true;
+    return runLoopUntil(loop_, pred, patience);
   }
 
   // Runs the loop for a while, whatever happens.
-  void runFor(engine::Duration d) {
-    auto deadline = std::chrono::steady_clock::now() + d;
-    runUntil([&] { return std::chrono::steady_clock::now() >= deadline; });
-  }
+  void runFor(engine::Duration d) { runLoopFor(loop_, d); }
 
   std::shared_ptr<Recorded> run(std::vector<std::string> argv, std::string dir = "/",
                                 std::vector<std::pair<std::string, std::string>> env = {}) {
