@@ -7,7 +7,9 @@ Usage: engine_test.py PATH_TO_SLANT   (ctest passes the built binary)."""
 
 import json
 import os
+import pty
 import re
+import select
 import shutil
 import signal
 import socket
@@ -289,6 +291,50 @@ class Up(EngineTestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn('no such resource "nope"', r.stderr)
         self.stop(p)
+
+    def test_in_a_terminal_up_shows_the_prompt_and_s_streams_logs(self):
+        self.write("Tiltfile", "local_resource('hello', cmd='echo hello from the cmd')\n")
+        port = free_port()
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.chdir(self.dir)
+            os.environ.update(self.env)
+            os.execv(SLANT, [SLANT, "up", "--port", str(port)])
+        out = b""
+
+        def read_until(token, timeout=WAIT):
+            nonlocal out
+            deadline = time.time() + timeout
+            while token not in out and time.time() < deadline:
+                ready, _, _ = select.select([fd], [], [], 0.2)
+                if ready:
+                    try:
+                        out += os.read(fd, 4096)
+                    except OSError:
+                        break
+            return token in out
+
+        try:
+            self.assertTrue(read_until(b"(ctrl-c) to exit"), out)
+            self.assertIn(b"slant started on http://127.0.0.1:%d/" % port, out)
+            self.assertIn(b"(s) to stream logs", out)
+            self.assertNotIn(b"hello from the cmd", out)
+            os.write(fd, b"s")
+            # Streaming replays the log so far, then follows it.
+            self.assertTrue(read_until(b"hello \xe2\x94\x82 hello from the cmd"), out)
+            os.write(fd, b"\x03")  # Ctrl-C: the terminal sends SIGINT
+            deadline = time.time() + WAIT
+            done = 0
+            while done == 0 and time.time() < deadline:
+                read_until(b"never printed", timeout=0.2)
+                done, status = os.waitpid(pid, os.WNOHANG)
+            if done == 0:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                self.fail("slant up did not exit on Ctrl-C: %r" % out)
+            self.assertEqual(os.waitstatus_to_exitcode(status), 0)
+        finally:
+            os.close(fd)
 
     def test_a_busy_port_is_a_clear_error(self):
         with socket.socket() as s:
