@@ -74,6 +74,9 @@ bool covers(const std::string& dep, const std::string& path) {
 }
 
 constexpr std::size_t kHistory = 10;
+// How many updates one scheduling pass starts before yielding to the loop (a start costs about
+// a millisecond; 500 at once would keep the API waiting for half a second or more).
+constexpr int kStartsPerTurn = 16;
 constexpr std::size_t kFailureTail = 20;
 
 }  // namespace
@@ -742,6 +745,7 @@ void Engine::reconcile() {
 
 void Engine::schedule() {
   int in_progress = 0;
+  int started = 0;
   bool exclusive_running = false;
   for (const auto& r : resources_) {
     if (r->current) {
@@ -786,6 +790,12 @@ void Engine::schedule() {
       setWaiting(r, "waiting-for-parallelism", {});
       continue;
     }
+    if (started == kStartsPerTurn) {
+      // Let the loop serve the API and process output between bursts of starts.
+      reconcileSoon();
+      return;
+    }
+    ++started;
     ++in_progress;
     exclusive_running |= r.exclusive();
     startUpdate(r);

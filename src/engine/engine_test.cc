@@ -248,6 +248,25 @@ TEST_F(EngineTest, MaxParallelUpdatesLimitsConcurrentUpdates) {
   EXPECT_EQ(procs_.startCount("job2"), 1);
 }
 
+TEST_F(EngineTest, ManyStartsAreSpreadOverLoopTurns) {
+  make();
+  std::vector<model::Resource> rs;
+  for (int i = 0; i < 40; ++i) rs.push_back(local("r" + std::to_string(i), "", "serve"));
+  TiltfileResult result;
+  for (const auto& r : rs) result.project.enabled_resources.push_back(r.name);
+  result.project.resources = rs;
+  result.project.settings.max_parallel_updates = 100;
+  tiltfile_.finish(std::move(result));
+  // One posted pass starts a bounded number; draining the loop starts the rest.
+  std::size_t posted_passes = 0;
+  while (procs_.running("serve").size() < 40 && posted_passes < 10) {
+    loop_.drainOne();
+    ++posted_passes;
+  }
+  EXPECT_EQ(procs_.running("serve").size(), 40u);
+  EXPECT_GT(posted_passes, 2u);
+}
+
 TEST_F(EngineTest, ALocalCmdWithoutAllowParallelRunsAlone) {
   make();
   auto a = local("a", "job-a");

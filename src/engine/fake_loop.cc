@@ -24,11 +24,16 @@ void FakeLoop::cancel(TimerId id) {
 }
 
 void FakeLoop::drain() {
-  while (!posted_.empty()) {
-    auto fn = std::move(posted_.front());
-    posted_.pop_front();
-    fn();
+  while (drainOne()) {
   }
+}
+
+bool FakeLoop::drainOne() {
+  if (posted_.empty()) return false;
+  auto fn = std::move(posted_.front());
+  posted_.pop_front();
+  fn();
+  return true;
 }
 
 void FakeLoop::advance(Duration d) {

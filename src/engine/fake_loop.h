@@ -21,6 +21,8 @@ class FakeLoop : public Loop {
 
   /// Runs posted calls (and calls they post) until none is left.
   void drain();
+  /// Runs the oldest posted call, if any; returns whether there was one.
+  bool drainOne();
   /// Moves the clock forward by `d`, firing due timers in time order and draining after each.
   void advance(Duration d);
   /// The number of timers that have not fired or been cancelled.
