@@ -103,20 +103,6 @@ Result<std::string> writeBlob(std::string_view text) {
 
 // ---- resources --------------------------------------------------------------------------------
 
-// Tilt's checkResourceConflict, for the names known while the Tiltfile runs.
-Result<void> checkResourceConflict(State& st, std::string_view name) {
-  if (hasCustomDeploy(st, name)) {
-    return makeError(cat("k8s_resource named ", goQuoted(name), " already exists"));
-  }
-  if (hasLocalResource(st, name)) {
-    return makeError(cat("local_resource named ", goQuoted(name), " already exists"));
-  }
-  if (hasComposeService(st, name)) {
-    return makeError(cat("dc_resource named ", goQuoted(name), " already exists"));
-  }
-  return {};
-}
-
 // Loads (or reloads) a project and replaces its services, as Tilt's parseDCConfig.
 Result<void> loadServices(State& st, DcProjectDecl& project) {
   compose::LoadOptions o;

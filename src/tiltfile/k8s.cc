@@ -865,11 +865,8 @@ class Assembler {
     if (hasLocalResource(st_, name)) {
       return makeError(cat("local_resource named ", goQuoted(name), " already exists"));
     }
-    for (const DcProjectDecl& p : st_.get<ComposeState>().projects) {
-      for (const DcServiceDecl& s : p.services) {
-        if (s.name == name)
-          return makeError(cat("dc_resource named ", goQuoted(name), " already exists"));
-      }
+    if (hasComposeService(st_, name)) {
+      return makeError(cat("dc_resource named ", goQuoted(name), " already exists"));
     }
     return {};
   }

@@ -177,20 +177,6 @@ Result<std::vector<std::string>> ignoresOf(const Value& v) {
   return out;
 }
 
-// Tilt's checkResourceConflict, for the names known when local_resource runs.
-Result<void> checkResourceConflict(State& st, std::string_view name) {
-  if (hasCustomDeploy(st, name)) {
-    return makeError(cat("k8s_resource named ", goQuoted(name), " already exists"));
-  }
-  if (hasLocalResource(st, name)) {
-    return makeError(cat("local_resource named ", goQuoted(name), " already exists"));
-  }
-  if (hasComposeService(st, name)) {
-    return makeError(cat("dc_resource named ", goQuoted(name), " already exists"));
-  }
-  return {};
-}
-
 // ---- local_resource and test ------------------------------------------------------------------
 
 Result<Value> localResource(Thread& thread, const BuiltinCall& call) {
@@ -412,6 +398,19 @@ void addLocalBuiltins(starlark::StringDict& d) {
   d["TRIGGER_MODE_AUTO"] = makeTriggerMode(model::TriggerMode::kAuto);
   d["TRIGGER_MODE_MANUAL"] = makeTriggerMode(model::TriggerMode::kManual);
   addProbeBuiltins(d);
+}
+
+Result<void> checkResourceConflict(State& st, std::string_view name) {
+  if (hasCustomDeploy(st, name)) {
+    return makeError(cat("k8s_resource named ", goQuoted(name), " already exists"));
+  }
+  if (hasLocalResource(st, name)) {
+    return makeError(cat("local_resource named ", goQuoted(name), " already exists"));
+  }
+  if (hasComposeService(st, name)) {
+    return makeError(cat("dc_resource named ", goQuoted(name), " already exists"));
+  }
+  return {};
 }
 
 // Tilt's translateLocal: one resource per local_resource, in declaration order, after the

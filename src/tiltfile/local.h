@@ -35,6 +35,11 @@ struct LocalState {
 /// of k8s_resource and dc_resource: "local_resource named \"x\" already exists").
 bool hasLocalResource(State& st, std::string_view name);
 
+/// Tilt's checkResourceConflict for local_resource and dc_resource, against the names declared
+/// so far: errors with `k8s_resource named "x" already exists` (a k8s_custom_deploy),
+/// `local_resource named "x" already exists` or `dc_resource named "x" already exists`.
+starlark::Result<void> checkResourceConflict(State& st, std::string_view name);
+
 /// An ignore pattern (.dockerignore syntax) made absolute against `dir`, keeping a leading "!",
 /// as Tilt's matcher does with the patterns of local_resource(ignore=) and watch_settings().
 std::string absolutePattern(std::string_view dir, std::string_view pattern);
