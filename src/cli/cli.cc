@@ -82,6 +82,8 @@ int run(int argc, char** argv) {
   down_cmd->add_option("-f,--file", down_args.file, "Path to the Tiltfile")->capture_default_str();
   down_cmd->add_option("--extension-dir", down_args.extension_dirs,
                        "A directory holding extensions (NAME/Tiltfile) for load('ext://NAME')");
+  down_cmd->add_flag("--delete-volumes", down_args.delete_volumes,
+                     "Also delete the Docker Compose projects' volumes (by default, don't)");
   down_cmd->add_option("args", down_args.args, "The Tiltfile's arguments");
 
   ClientArgs client;

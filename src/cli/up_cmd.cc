@@ -3,6 +3,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <filesystem>
@@ -10,6 +11,10 @@
 
 #include "cli/log_format.h"
 #include "cli/tiltfile_runner.h"
+#include "docker/client.h"
+#include "docker/compose_runner.h"
+#include "docker/container_updater.h"
+#include "docker/image_builder.h"
 #include "engine/asio_loop.h"
 #include "engine/engine.h"
 #include "exec/prober.h"
@@ -83,7 +88,19 @@ int upCommand(const UpArgs& a, std::ostream& out, std::ostream& err) {
     return 1;
   }
   ThreadTiltfileRunner tiltfile_runner(loop, a.extension_dirs);
-  engine::Engine engine(loop, {processes, prober, **watcher, tiltfile_runner}, options);
+  // Docker: a bad DOCKER_HOST is the user's to fix before anything runs; an engine that is
+  // down only fails the resources that need it, when they need it.
+  auto docker_host = docker::dockerHostFromEnv();
+  if (!docker_host) {
+    err << "error: " << docker_host.error() << "\n";
+    return 1;
+  }
+  docker::Client docker_client(loop, *docker_host);
+  docker::DockerImageBuilder images(loop, docker_client, processes);
+  docker::DockerContainerUpdater containers(loop, docker_client);
+  docker::CliComposeRunner compose(loop, processes);
+  engine::Engine engine(
+      loop, {processes, prober, **watcher, tiltfile_runner, images, compose, containers}, options);
 
   server::ServerOptions server_options;
   server_options.host = a.host;
@@ -206,19 +223,47 @@ int downCommand(const DownArgs& a, std::ostream& out, std::ostream& err) {
     err << *result.error << "\n";
     return 1;
   }
-  int local = 0;
+  // One `down` per Compose project, as Tilt; Kubernetes objects come with their backend.
+  std::vector<const model::DcTarget*> projects;
+  int k8s = 0;
   for (const auto& r : result.project.resources) {
-    if (r.type == model::ResourceType::kLocal) {
-      ++local;
-    } else {
-      err << "warning: " << r.name << ": removing "
-          << (r.type == model::ResourceType::kDc ? "Docker Compose services" : "Kubernetes objects")
-          << " is not supported by this version of slant yet\n";
-    }
+    if (r.type == model::ResourceType::kK8s) ++k8s;
+    if (!r.dc) continue;
+    bool seen = std::any_of(projects.begin(), projects.end(),
+                            [&](const model::DcTarget* t) { return t->project == r.dc->project; });
+    if (!seen) projects.push_back(&*r.dc);
   }
-  out << "Nothing to remove for " << local << " local resource" << (local == 1 ? "" : "s")
-      << " (their processes end with slant up).\n";
-  return 0;
+  if (k8s > 0) {
+    err << "warning: " << k8s << " Kubernetes resource" << (k8s == 1 ? "" : "s")
+        << ": removing Kubernetes objects is not supported by this version of slant yet\n";
+  }
+  if (projects.empty()) {
+    out << "Nothing to remove: no Docker Compose services (local resources' processes end with "
+           "slant up).\n";
+    return 0;
+  }
+  engine::AsioLoop loop;
+  exec::LocalProcessRunner processes(loop);
+  int failures = 0;
+  {
+    docker::CliComposeRunner compose(loop, processes);
+    std::size_t pending = projects.size();
+    for (const model::DcTarget* target : projects) {
+      out << "Removing Docker Compose project " << target->project << "\n";
+      compose.down(
+          *target, a.delete_volumes, [&err](std::string_view line) { err << line << "\n"; },
+          [&, project = target->project](std::string error) {
+            if (!error.empty()) {
+              ++failures;
+              err << "error: running `docker-compose down` for project " << project << ": " << error
+                  << "\n";
+            }
+            if (--pending == 0) loop.stop();
+          });
+    }
+    loop.run();
+  }
+  return failures == 0 ? 0 : 1;
 }
 
 }  // namespace slant::cli

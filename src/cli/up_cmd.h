@@ -33,9 +33,11 @@ struct DownArgs {
   std::string file = "Tiltfile";
   std::vector<std::string> args;
   std::vector<std::string> extension_dirs;
+  bool delete_volumes = false;  ///< also remove the Compose projects' volumes
 };
 
-/// Executes the Tiltfile and removes what `up` created. Returns 0, or 1 on a Tiltfile error.
+/// Executes the Tiltfile and removes what `up` created (each Docker Compose project's containers
+/// and networks). Returns 0, or 1 on a Tiltfile error or a failed removal.
 int downCommand(const DownArgs& args, std::ostream& out, std::ostream& err);
 
 }  // namespace slant::cli

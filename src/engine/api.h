@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/log_store.h"
+#include "model/project.h"
 
 namespace slant::engine {
 
@@ -47,6 +48,12 @@ class EngineApi {
   /// what the resource runs. Error on an unknown name, naming it; nothing changes then.
   virtual std::expected<void, std::string> setDisabled(const std::vector<std::string>& names,
                                                        bool disabled) = 0;
+  /// Switches resources between auto and manual trigger mode, as the UI's toggle does (Tilt's
+  /// /api/override/trigger_mode); the choice outlives Tiltfile re-executions. Switching to auto
+  /// starts an update when files are pending. Error on an unknown name or "(Tiltfile)", naming
+  /// it; nothing changes then.
+  virtual std::expected<void, std::string> setTriggerMode(const std::vector<std::string>& names,
+                                                          model::TriggerMode mode) = 0;
   /// Re-executes the Tiltfile with new arguments (those after `--`).
   virtual void setArgs(std::vector<std::string> args) = 0;
   /// The current arguments.

@@ -1,11 +1,13 @@
 // What the engine asks of the world, as interfaces. Each has a real implementation in its backend
-// folder (exec/, watch/, tiltfile runner in engine/tiltfile_runner.h) and an in-memory fake that
-// records what it was asked (engine/fakes.h). All callbacks run on the loop thread; a backend
-// that does work on another thread posts its result through Loop::post.
+// folder (exec/, watch/, docker/, the Tiltfile runner in cli/tiltfile_runner.h) and an in-memory
+// fake that records what it was asked (engine/fake_backends.h). All callbacks run on the loop
+// thread; a backend that does work on another thread posts its result through Loop::post.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -146,6 +148,135 @@ class TiltfileRunner {
   /// are produced (on the loop thread). A new request while one runs is queued.
   virtual void run(TiltfileRequest request, std::function<void(std::string_view line)> on_log,
                    std::function<void(TiltfileResult result)> done) = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Images
+
+/// Identifies an operation of the Docker backends (an image build, a Compose command, a copy
+/// into a container); 0 is never valid.
+using OpId = std::uint64_t;
+
+/// What to build: the image as the Tiltfile declared it, and the refs its dependencies were
+/// built as.
+struct ImageBuildRequest {
+  model::ImageTarget target;
+  /// For each of target.image_deps (a Tiltfile ref such as "base"), the ref it was built as
+  /// ("base:tilt-0123456789abcdef"): a docker_build's Dockerfile `FROM base` / `COPY --from=base`
+  /// are rewritten to it; a custom_build gets it through the image map variables.
+  std::map<std::string, std::string> built_deps;
+};
+
+/// The outcome of an image build.
+struct ImageBuildResult {
+  /// The ref to deploy: `<ref>:tilt-<first 16 hex digits of the image ID>` (a custom_build
+  /// with `tag=` is retagged so too, as Tilt does), so that an unchanged build keeps its ref.
+  std::string ref;
+  std::string image_id;  ///< "sha256:…"
+  /// Empty on success; else what failed, for the resource's error ("the build failed at step
+  /// 3/5 RUN make: exit code 2", "custom_build command \"x\" failed: exit status 1").
+  std::string error;
+};
+
+/// Builds images (docker_build through the Docker engine, custom_build by running its command).
+class ImageBuilder {
+ public:
+  virtual ~ImageBuilder() = default;
+  /// Starts a build; its output goes line by line to `on_log`; `done` runs once at the end.
+  /// Never fails synchronously.
+  virtual OpId build(const ImageBuildRequest& request,
+                     std::function<void(std::string_view line)> on_log,
+                     std::function<void(ImageBuildResult result)> done) = 0;
+  /// Abandons a running build: it stops (its connection closes, its process group is stopped)
+  /// and `done` never fires. Does nothing for a finished one.
+  virtual void cancel(OpId id) = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Docker Compose
+
+/// A Compose service's container as Docker reports it.
+struct ContainerState {
+  std::string container_id;  ///< empty: the service has no container
+  /// Docker's State.Status: "created", "running", "paused", "restarting", "removing",
+  /// "exited", "dead"; empty when there is no container.
+  std::string status;
+  int exit_code = 0;
+  std::string error;  ///< Docker's State.Error
+  bool oom_killed = false;
+  /// The healthcheck's verdict: "" (no healthcheck), "starting", "healthy", "unhealthy".
+  std::string health;
+  std::string health_output;  ///< the output of the last healthcheck run, trimmed
+  std::chrono::system_clock::time_point started_at{};
+  std::vector<int> published_ports;  ///< host ports bound on the container's behalf
+  bool operator==(const ContainerState&) const = default;
+};
+
+/// How a Compose service is brought up.
+struct ComposeUpRequest {
+  model::DcTarget target;
+  /// The image ref to run instead of the one the service's definition names (slant built it),
+  /// or empty to run the service as written.
+  std::string image;
+  /// Let Compose build the service's own `build:` section first (no docker_build makes it).
+  bool build = false;
+};
+
+/// Runs Docker Compose services through `docker compose` (or `docker-compose`) and follows their
+/// containers.
+class ComposeRunner {
+ public:
+  virtual ~ComposeRunner() = default;
+  /// Creates or recreates the service's container and starts it, without its dependencies
+  /// (`up -d --no-deps`). Output lines go to `on_log`; `done` gets "" or the error.
+  virtual OpId up(const ComposeUpRequest& request, std::function<void(std::string_view)> on_log,
+                  std::function<void(std::string error)> done) = 0;
+  /// Stops and removes the service's container (`rm --stop --force`).
+  virtual OpId rm(const model::DcTarget& target, std::function<void(std::string_view)> on_log,
+                  std::function<void(std::string error)> done) = 0;
+  /// Removes the project of `target` (`down`): its containers and networks, and its volumes
+  /// when `volumes` is set.
+  virtual OpId down(const model::DcTarget& target, bool volumes,
+                    std::function<void(std::string_view)> on_log,
+                    std::function<void(std::string error)> done) = 0;
+  /// Follows the service's container until unwatched: `on_state` on every change (first with
+  /// the current state, an empty one when there is no container), `on_log` for every line it
+  /// prints, following a recreated container too.
+  virtual WatchId watchService(const model::DcTarget& target,
+                               std::function<void(const ContainerState&)> on_state,
+                               std::function<void(std::string_view line)> on_log) = 0;
+  /// Stops following; no callback fires after it.
+  virtual void unwatchService(WatchId id) = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Live update
+
+/// A local file or directory to copy into a container (directories recursively).
+struct FileCopy {
+  std::string local;   ///< absolute
+  std::string remote;  ///< absolute, in the container
+};
+
+/// Changes files and runs commands in a running container (a Docker container here; a
+/// Kubernetes container through the same interface later).
+class ContainerUpdater {
+ public:
+  virtual ~ContainerUpdater() = default;
+  /// Deletes `deletes` (rm -rf), then copies `copies` as one tar stream; directories are walked
+  /// skipping what `ignore` (absolute .dockerignore patterns) excludes. `done` gets "" or the
+  /// error.
+  virtual OpId copy(const std::string& container, std::vector<FileCopy> copies,
+                    std::vector<std::string> deletes, std::vector<std::string> ignore,
+                    std::function<void(std::string error)> done) = 0;
+  /// Runs `argv` in the container; its output goes to `on_line`; `done` gets how it ended
+  /// (start_error set when it could not run at all).
+  virtual OpId exec(const std::string& container, std::vector<std::string> argv,
+                    std::function<void(std::string_view line)> on_line,
+                    std::function<void(const ExitStatus& status)> done) = 0;
+  /// Restarts the container; `done` gets "" or the error.
+  virtual OpId restart(const std::string& container,
+                       std::function<void(std::string error)> done) = 0;
 };
 
 }  // namespace slant::engine

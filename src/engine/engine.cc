@@ -4,6 +4,8 @@
 #include <cassert>
 #include <cstdio>
 
+#include "engine/engine_internal.h"
+#include "engine/live_update.h"
 #include "model/json.h"
 
 namespace slant::engine {
@@ -36,44 +38,6 @@ std::string_view typeName(model::ResourceType t) {
   return "local";
 }
 
-// Tilt's ospath.FormatFileChangeList: at most three names, then "...".
-std::string fileChangeList(const std::vector<std::string>& files) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < files.size() && i < 3; ++i) {
-    if (i) out += " ";
-    out += files[i];
-  }
-  if (files.size() > 3) out += " ...";
-  return out + "]";
-}
-
-// The command as Tilt prints it: the script of `sh -c SCRIPT`, else argv joined by spaces.
-std::string commandText(const model::Cmd& cmd) {
-  if (cmd.argv.size() == 3 && cmd.argv[0] == "sh" && cmd.argv[1] == "-c") return cmd.argv[2];
-  std::string out;
-  for (const auto& a : cmd.argv) {
-    if (!out.empty()) out += " ";
-    out += a;
-  }
-  return out;
-}
-
-// Go's %q for the printable text of a command: quotes and backslashes escaped.
-std::string goQuote(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
-bool covers(const std::string& dep, const std::string& path) {
-  return path == dep ||
-         (path.size() > dep.size() && path.starts_with(dep) && path[dep.size()] == '/');
-}
-
-constexpr std::size_t kHistory = 10;
 // How many updates one scheduling pass starts before yielding to the loop (a start costs about
 // a millisecond; 500 at once would keep the API waiting for half a second or more).
 constexpr int kStartsPerTurn = 16;
@@ -143,52 +107,6 @@ std::string_view runtimeStatusName(RuntimeStatus s) {
   }
   return "unknown";
 }
-
-// The state of one resource (and of the Tiltfile, which uses the update half only).
-struct Engine::Res {
-  model::Resource spec;
-  std::string definition;  // model::resourceDefinition, for diffing re-executions
-  bool disabled_by_config = false;
-  bool disabled = false;  // the effective state: the user's choice, else the Tiltfile's
-
-  UpdateStatus update = UpdateStatus::kNone;
-  RuntimeStatus runtime = RuntimeStatus::kUnknown;
-  bool needs_initial = true;  // never updated since it appeared or changed
-  std::string initial_reason = "Initial Build";
-  std::string trigger_reason;  // non-empty: a trigger is queued
-  std::set<std::string> pending_files;
-  std::optional<Build> current;
-  std::deque<Build> history;  // newest first
-  bool ever_ready = false;
-
-  ProcessId cmd_proc = 0;
-  ProcessId serve_proc = 0;
-  ProbeId probe = 0;
-  bool serve_start_pending = false;  // start the serve_cmd once the old one has exited
-  std::optional<std::chrono::system_clock::time_point> serve_start;
-  std::optional<TimePoint> active_since;  // the serve_cmd started and is not ready yet (ci)
-  std::string runtime_detail;
-  std::string last_error;
-  WatchId watch = 0;
-
-  std::string waiting_reason;  // why it is not updating although it wants to
-  std::vector<std::string> waiting_on;
-
-  bool isLocal() const { return spec.local.has_value(); }
-  bool hasServe() const { return isLocal() && !spec.local->serve_cmd.empty(); }
-  bool exclusive() const {
-    return isLocal() && !spec.local->cmd.empty() && !spec.local->allow_parallel;
-  }
-  bool ready() const {
-    if (update != UpdateStatus::kOk && update != UpdateStatus::kNotApplicable) return false;
-    return runtime == RuntimeStatus::kOk || runtime == RuntimeStatus::kNotApplicable;
-  }
-  bool wantsUpdate() const {
-    if (!trigger_reason.empty()) return true;
-    if (needs_initial && spec.auto_init) return true;
-    return !pending_files.empty() && spec.trigger_mode == model::TriggerMode::kAuto;
-  }
-};
 
 Engine::Engine(Loop& loop, Backends backends, EngineOptions options)
     : loop_(loop),
@@ -353,6 +271,10 @@ void Engine::applyProject(model::Project project) {
   std::vector<std::unique_ptr<Res>> next;
   for (const model::Resource& spec : project.resources) {
     std::string definition = model::resourceDefinition(project, spec);
+    std::vector<model::ImageTarget> images;
+    for (const model::ImageTarget* img : model::imagesToBuild(project, spec)) {
+      images.push_back(*img);
+    }
     std::unique_ptr<Res> r;
     for (auto& old : resources_) {
       if (old && old->spec.name == spec.name) {
@@ -363,8 +285,9 @@ void Engine::applyProject(model::Project project) {
     if (r && r->definition != definition) {
       // Changed: stop what it runs and update it as if new, keeping its history and log.
       stopRuntime(*r);
-      if (r->watch) backends_.watcher.unwatch(std::exchange(r->watch, 0));
+      unwatchFiles(*r);
       r->spec = spec;
+      r->images = std::move(images);
       r->definition = std::move(definition);
       r->needs_initial = true;
       r->initial_reason = "Config Changed";
@@ -377,6 +300,7 @@ void Engine::applyProject(model::Project project) {
     } else if (!r) {
       r = std::make_unique<Res>();
       r->spec = spec;
+      r->images = std::move(images);
       r->definition = std::move(definition);
       r->update = spec.auto_init ? UpdateStatus::kPending : UpdateStatus::kNone;
       watchResource(*r);
@@ -387,20 +311,25 @@ void Engine::applyProject(model::Project project) {
   }
   for (auto& old : resources_) {
     if (!old) continue;
+    // Gone from the Tiltfile: what it runs goes too (a Compose service's container included).
     stopRuntime(*old);
-    if (old->watch) backends_.watcher.unwatch(old->watch);
+    unwatchFiles(*old);
+    if (old->isDc()) removeContainer(*old);
     std::string name = old->spec.name;
     old.reset();
     changed(name);
   }
   resources_ = std::move(next);
   for (auto& r : resources_) {
+    auto mode = user_trigger_mode_.find(r->spec.name);
+    if (mode != user_trigger_mode_.end()) r->spec.trigger_mode = mode->second;
     auto user = user_disabled_.find(r->spec.name);
     bool disabled = user != user_disabled_.end() ? user->second : r->disabled_by_config;
     if (disabled != r->disabled) {
       r->disabled = disabled;
       if (disabled) {
         stopRuntime(*r);
+        if (r->isDc()) removeContainer(*r);
       } else {
         r->needs_initial = true;
       }
@@ -431,8 +360,19 @@ void Engine::setArgs(std::vector<std::string> args) {
 // ---------------------------------------------------------------------------------------------
 // Files
 
+void Engine::unwatchFiles(Res& r) {
+  if (r.watch) backends_.watcher.unwatch(std::exchange(r.watch, 0));
+  for (WatchId id : r.image_watches) backends_.watcher.unwatch(id);
+  r.image_watches.clear();
+}
+
 void Engine::watchResource(Res& r) {
-  if (!r.isLocal() || r.spec.local->deps.empty() || shutting_down_) return;
+  if (shutting_down_) return;
+  if (!r.isLocal()) {
+    watchImages(r);
+    return;
+  }
+  if (r.spec.local->deps.empty()) return;
   WatchSpec spec;
   spec.paths = r.spec.local->deps;
   spec.ignore = settings_.watch_ignore;
@@ -450,9 +390,9 @@ void Engine::onFiles(const std::string& name, std::vector<std::string> paths) {
   for (auto& p : paths) {
     // The watcher filtered ignores; check coverage too, so that an overflow report of a whole
     // directory still lands only on the resources whose deps it touches.
-    bool hit =
-        std::any_of(r->spec.local->deps.begin(), r->spec.local->deps.end(),
-                    [&](const std::string& dep) { return covers(dep, p) || covers(p, dep); });
+    bool hit = std::any_of(
+        r->spec.local->deps.begin(), r->spec.local->deps.end(),
+        [&](const std::string& dep) { return pathCovers(dep, p) || pathCovers(p, dep); });
     if (hit) any |= r->pending_files.insert(std::move(p)).second;
   }
   if (!any) return;
@@ -468,6 +408,7 @@ void Engine::onFiles(const std::string& name, std::vector<std::string> paths) {
 
 void Engine::startUpdate(Res& r) {
   std::vector<std::string> edits(r.pending_files.begin(), r.pending_files.end());
+  std::set<std::string> changed_images = std::exchange(r.pending_images, {});
   std::string reason;
   if (!r.trigger_reason.empty()) {
     reason = r.trigger_reason;
@@ -493,13 +434,13 @@ void Engine::startUpdate(Res& r) {
   }
   changed(name);
 
+  if (r.isDc()) {
+    startDcUpdate(r, edits, reason, changed_images);
+    return;
+  }
   if (!r.isLocal()) {
-    // Kubernetes and Docker Compose resources need their backends (issues 5 and 7).
-    finishUpdate(r, std::string(r.spec.type == model::ResourceType::kDc
-                                    ? "Docker Compose resources are not run by this version "
-                                      "of slant yet"
-                                    : "Kubernetes resources are not run by this version of "
-                                      "slant yet"));
+    // Kubernetes resources need their backend (the Kubernetes issue).
+    finishUpdate(r, "Kubernetes resources are not run by this version of slant yet");
     return;
   }
   const model::Cmd& cmd = r.spec.local->cmd;
@@ -551,11 +492,13 @@ void Engine::finishUpdate(Res& r, std::string error) {
     r.update = UpdateStatus::kError;
     r.last_error = error;
     log(name, LogSource::kBuild, LogLevel::kError, "ERROR: " + error);
-    if (!r.hasServe()) r.runtime = RuntimeStatus::kNotApplicable;
+    if (r.isLocal() && !r.hasServe()) r.runtime = RuntimeStatus::kNotApplicable;
   } else {
     r.update = UpdateStatus::kOk;
     r.last_error.clear();
-    if (r.hasServe()) {
+    if (r.isDc()) {
+      updateDcRuntime(r);
+    } else if (r.hasServe()) {
       startServe(r);
     } else {
       r.runtime = RuntimeStatus::kNotApplicable;
@@ -661,20 +604,26 @@ void Engine::stopRuntime(Res& r) {
   if (r.probe) backends_.prober.stop(std::exchange(r.probe, 0));
   r.serve_start_pending = false;
   if (r.serve_proc) stopProcess(std::exchange(r.serve_proc, 0));
-  if (r.cmd_proc) {
-    stopProcess(std::exchange(r.cmd_proc, 0));
-    if (r.current) {
-      Build b = std::move(*r.current);
-      r.current.reset();
-      b.finish = loop_.wallNow();
-      b.error = "cancelled";
-      r.history.push_front(std::move(b));
-      if (r.history.size() > kHistory) r.history.pop_back();
-      r.update = UpdateStatus::kNone;
-    }
+  // A build is abandoned; a Compose command or a live-update step already sent finishes by
+  // itself, its outcome ignored.
+  if (r.build_op) backends_.images.cancel(std::exchange(r.build_op, 0));
+  r.deploy_op = 0;
+  r.live_op = 0;
+  r.to_build.clear();
+  r.restarting = false;
+  if (r.cmd_proc) stopProcess(std::exchange(r.cmd_proc, 0));
+  if (r.current) {
+    Build b = std::move(*r.current);
+    r.current.reset();
+    b.finish = loop_.wallNow();
+    b.error = "cancelled";
+    r.history.push_front(std::move(b));
+    if (r.history.size() > kHistory) r.history.pop_back();
+    r.update = UpdateStatus::kNone;
   }
   r.active_since.reset();
-  if (r.runtime == RuntimeStatus::kOk || r.runtime == RuntimeStatus::kPending) {
+  // A Compose service's container outlives this (removeContainer removes it).
+  if (!r.isDc() && (r.runtime == RuntimeStatus::kOk || r.runtime == RuntimeStatus::kPending)) {
     r.runtime = RuntimeStatus::kNone;
   }
 }
@@ -710,6 +659,7 @@ std::expected<void, std::string> Engine::setDisabled(const std::vector<std::stri
     r->disabled = disabled;
     if (disabled) {
       stopRuntime(*r);
+      if (r->isDc()) removeContainer(*r);
       r->trigger_reason.clear();
       r->update = UpdateStatus::kNone;
       r->runtime = RuntimeStatus::kUnknown;
@@ -719,6 +669,25 @@ std::expected<void, std::string> Engine::setDisabled(const std::vector<std::stri
       r->update = r->spec.auto_init ? UpdateStatus::kPending : UpdateStatus::kNone;
     }
     log(n, LogSource::kBuild, LogLevel::kInfo, disabled ? "Resource disabled" : "Resource enabled");
+    changed(n);
+  }
+  reconcileSoon();
+  return {};
+}
+
+std::expected<void, std::string> Engine::setTriggerMode(const std::vector<std::string>& names,
+                                                        model::TriggerMode mode) {
+  for (const auto& n : names) {
+    if (n == kTiltfileResource)
+      return std::unexpected("the Tiltfile's trigger mode cannot be changed");
+    if (!find(n)) return std::unexpected("no such resource \"" + n + "\"");
+  }
+  for (const auto& n : names) {
+    user_trigger_mode_[n] = mode;
+    Res* r = find(n);
+    if (r->spec.trigger_mode == mode) continue;
+    r->spec.trigger_mode = mode;
+    if (!r->current && r->wantsUpdate() && !r->disabled) r->update = UpdateStatus::kPending;
     changed(n);
   }
   reconcileSoon();
@@ -883,7 +852,9 @@ void Engine::shutdown(std::function<void()> done) {
   if (readiness_timer_) loop_.cancel(std::exchange(readiness_timer_, 0));
   if (config_watch_) backends_.watcher.unwatch(std::exchange(config_watch_, 0));
   for (auto& r : resources_) {
-    if (r->watch) backends_.watcher.unwatch(std::exchange(r->watch, 0));
+    unwatchFiles(*r);
+    // As Tilt, Compose services keep running after slant exits; `slant down` removes them.
+    if (r->service_watch) backends_.compose.unwatchService(std::exchange(r->service_watch, 0));
     stopRuntime(*r);
   }
   if (live_processes_ == 0) {
@@ -966,6 +937,10 @@ Json Engine::resourceJson(const Res& r) const {
   o["links"] = links;
   if (r.serve_proc && r.serve_start) {
     o["runtime"] = {{"start_time", rfc3339(*r.serve_start)}, {"detail", r.runtime_detail}};
+  } else if (r.isDc() && !r.container.container_id.empty()) {
+    o["runtime"] = {{"start_time", rfc3339(r.container.started_at)},
+                    {"detail", r.runtime_detail},
+                    {"container_id", r.container.container_id}};
   } else {
     o["runtime"] = nullptr;
   }
@@ -1016,9 +991,17 @@ Json Engine::dumpEngine() const {
                          {"serve_proc", r->serve_proc},
                          {"probe", r->probe},
                          {"watch", r->watch},
+                         {"build_op", r->build_op},
+                         {"deploy_op", r->deploy_op},
+                         {"live_op", r->live_op},
+                         {"deployed_image", r->deployed_image},
                          {"disabled_by_config", r->disabled_by_config}};
   }
   internal["resources"] = res;
+  Json images = Json::object();
+  for (const auto& [ref, built] : built_images_) images[ref] = built.ref;
+  internal["built_images"] = images;
+  internal["dirty_images"] = dirty_images_;
   o["engine"] = internal;
   return o;
 }

@@ -76,6 +76,9 @@ struct Backends {
   Prober& prober;
   FileWatcher& watcher;
   TiltfileRunner& tiltfile;
+  ImageBuilder& images;
+  ComposeRunner& compose;
+  ContainerUpdater& containers;
 };
 
 /// How a `ci` run ended.
@@ -107,6 +110,8 @@ class Engine : public EngineApi {
   std::expected<void, std::string> trigger(std::string_view name) override;
   std::expected<void, std::string> setDisabled(const std::vector<std::string>& names,
                                                bool disabled) override;
+  std::expected<void, std::string> setTriggerMode(const std::vector<std::string>& names,
+                                                  model::TriggerMode mode) override;
   void setArgs(std::vector<std::string> args) override;
   std::vector<std::string> args() const override { return options_.args; }
   nlohmann::json dumpEngine() const override;
@@ -138,14 +143,35 @@ class Engine : public EngineApi {
   void onCmdExit(const std::string& name, ProcessId id, const ExitStatus& status);
   void onServeExit(const std::string& name, ProcessId id, const ExitStatus& status);
   void onProbe(const std::string& name, ProbeId id, bool ready, const std::string& detail);
+  void onImageFiles(const std::string& name, const std::string& ref,
+                    std::vector<std::string> paths);
+  void onImageBuilt(const std::string& name, OpId op, const std::string& ref,
+                    ImageBuildResult result);
+  void onDeployed(const std::string& name, OpId op, const std::string& image, std::string error);
+  void onContainerState(const std::string& name, const ContainerState& state);
 
   // Actions.
   void startUpdate(Res& r);
   void finishUpdate(Res& r, std::string error);
   void startServe(Res& r);
+  // Docker Compose resources (engine_docker.cc).
+  void startDcUpdate(Res& r, const std::vector<std::string>& edits, const std::string& reason,
+                     const std::set<std::string>& changed_images);
+  bool tryLiveUpdate(Res& r, const std::vector<std::string>& edits,
+                     const std::set<std::string>& changed_images);
+  void liveUpdateStep(const std::string& name, std::size_t next);
+  void startFullBuild(Res& r, bool all);
+  void buildNext(Res& r);
+  void deploy(Res& r);
+  void watchService(Res& r);
+  void removeContainer(Res& r);
+  void updateDcRuntime(Res& r);
+  void initialSync(Res& r);
   void stopRuntime(Res& r);
   void stopProcess(ProcessId id);
   void watchResource(Res& r);
+  void watchImages(Res& r);
+  void unwatchFiles(Res& r);
   void watchConfig(const std::vector<std::string>& files, const std::vector<std::string>& ignore);
   void markReady(Res& r);
 
@@ -182,6 +208,17 @@ class Engine : public EngineApi {
   std::vector<std::string> config_ignore_;
   /// The user's enable/disable choices, by name; they outlive Tiltfile re-executions.
   std::map<std::string, bool, std::less<>> user_disabled_;
+  /// Each image's last build, by Tiltfile ref: the ref it was built as and the definition it
+  /// was built from (a changed definition rebuilds it).
+  struct BuiltImage {
+    std::string ref;
+    std::string definition;
+  };
+  std::map<std::string, BuiltImage> built_images_;
+  /// Images whose files changed since their last build.
+  std::set<std::string> dirty_images_;
+  /// The user's trigger-mode choices, by name; they outlive Tiltfile re-executions.
+  std::map<std::string, model::TriggerMode, std::less<>> user_trigger_mode_;
 
   bool reconcile_posted_ = false;
   bool shutting_down_ = false;

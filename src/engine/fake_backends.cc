@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <stdexcept>
 
 namespace slant::engine {
 
@@ -135,6 +136,183 @@ void FakeTiltfileRunner::finish(TiltfileResult result, const std::vector<std::st
   pending_.erase(pending_.begin());
   for (const auto& line : log) p.on_log(line);
   p.done(std::move(result));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+OpId FakeImageBuilder::build(const ImageBuildRequest& request,
+                             std::function<void(std::string_view)> on_log,
+                             std::function<void(ImageBuildResult)> done) {
+  OpId id = next_id_++;
+  builds_[id] = Build{request, std::move(on_log), std::move(done), false};
+  return id;
+}
+
+void FakeImageBuilder::cancel(OpId id) {
+  auto it = builds_.find(id);
+  if (it != builds_.end() && it->second.done) {
+    it->second.cancelled = true;
+    it->second.done = nullptr;
+  }
+}
+
+OpId FakeImageBuilder::running(std::string_view ref) const {
+  for (const auto& [id, b] : builds_) {
+    if (b.done && b.request.target.ref == ref) return id;
+  }
+  return 0;
+}
+
+int FakeImageBuilder::buildCount(std::string_view ref) const {
+  int n = 0;
+  for (const auto& [id, b] : builds_) n += b.request.target.ref == ref;
+  return n;
+}
+
+void FakeImageBuilder::finish(std::string_view ref, std::string built, std::string error) {
+  OpId id = running(ref);
+  if (id == 0) throw std::logic_error("no running build of " + std::string(ref));
+  auto done = std::exchange(builds_[id].done, nullptr);
+  builds_[id].on_log("Step 1/1 : FROM scratch");
+  ImageBuildResult result;
+  result.ref = error.empty() ? std::move(built) : "";
+  result.image_id = error.empty() ? "sha256:0123" : "";
+  result.error = std::move(error);
+  done(std::move(result));
+}
+
+OpId FakeComposeRunner::up(const ComposeUpRequest& request, std::function<void(std::string_view)>,
+                           std::function<void(std::string)> done) {
+  OpId id = next_id_++;
+  commands_[id] = Command{"up", request, false, std::move(done), false};
+  return id;
+}
+
+OpId FakeComposeRunner::rm(const model::DcTarget& target, std::function<void(std::string_view)>,
+                           std::function<void(std::string)> done) {
+  OpId id = next_id_++;
+  commands_[id] = Command{"rm", ComposeUpRequest{target, {}, false}, false, std::move(done), false};
+  return id;
+}
+
+OpId FakeComposeRunner::down(const model::DcTarget& target, bool volumes,
+                             std::function<void(std::string_view)>,
+                             std::function<void(std::string)> done) {
+  OpId id = next_id_++;
+  commands_[id] =
+      Command{"down", ComposeUpRequest{target, {}, false}, volumes, std::move(done), false};
+  return id;
+}
+
+WatchId FakeComposeRunner::watchService(const model::DcTarget& target,
+                                        std::function<void(const ContainerState&)> on_state,
+                                        std::function<void(std::string_view)> on_log) {
+  WatchId id = next_id_++;
+  watches_[id] = Watch{target.service, std::move(on_state), std::move(on_log)};
+  return id;
+}
+
+void FakeComposeRunner::unwatchService(WatchId id) { watches_.erase(id); }
+
+OpId FakeComposeRunner::pending(std::string_view verb, std::string_view service) const {
+  for (const auto& [id, c] : commands_) {
+    if (!c.finished && c.verb == verb && c.request.target.service == service) return id;
+  }
+  return 0;
+}
+
+int FakeComposeRunner::count(std::string_view verb, std::string_view service) const {
+  int n = 0;
+  for (const auto& [id, c] : commands_) n += c.verb == verb && c.request.target.service == service;
+  return n;
+}
+
+void FakeComposeRunner::finish(OpId id, std::string error) {
+  Command& c = commands_.at(id);
+  c.finished = true;
+  c.done(std::move(error));
+}
+
+void FakeComposeRunner::setState(std::string_view service, const ContainerState& state) {
+  auto watches = watches_;
+  for (const auto& [id, w] : watches) {
+    if (w.service == service && watches_.contains(id)) w.on_state(state);
+  }
+}
+
+void FakeComposeRunner::print(std::string_view service, std::string_view line) {
+  auto watches = watches_;
+  for (const auto& [id, w] : watches) {
+    if (w.service == service && watches_.contains(id)) w.on_log(line);
+  }
+}
+
+int FakeComposeRunner::watchers(std::string_view service) const {
+  int n = 0;
+  for (const auto& [id, w] : watches_) n += w.service == service;
+  return n;
+}
+
+OpId FakeContainerUpdater::copy(const std::string& container, std::vector<FileCopy> copies,
+                                std::vector<std::string> deletes, std::vector<std::string>,
+                                std::function<void(std::string)> done) {
+  OpId id = next_id_++;
+  Op op;
+  op.verb = "copy";
+  op.container = container;
+  op.copies = std::move(copies);
+  op.deletes = std::move(deletes);
+  op.done = std::move(done);
+  ops_[id] = std::move(op);
+  return id;
+}
+
+OpId FakeContainerUpdater::exec(const std::string& container, std::vector<std::string> argv,
+                                std::function<void(std::string_view)> on_line,
+                                std::function<void(const ExitStatus&)> done) {
+  OpId id = next_id_++;
+  Op op;
+  op.verb = "exec";
+  op.container = container;
+  op.argv = std::move(argv);
+  op.on_line = std::move(on_line);
+  op.exec_done = std::move(done);
+  ops_[id] = std::move(op);
+  return id;
+}
+
+OpId FakeContainerUpdater::restart(const std::string& container,
+                                   std::function<void(std::string)> done) {
+  OpId id = next_id_++;
+  Op op;
+  op.verb = "restart";
+  op.container = container;
+  op.done = std::move(done);
+  ops_[id] = std::move(op);
+  return id;
+}
+
+OpId FakeContainerUpdater::next() const {
+  for (const auto& [id, op] : ops_) {
+    if (!op.finished) return id;
+  }
+  return 0;
+}
+
+void FakeContainerUpdater::finish(OpId id, std::string error) {
+  Op& op = ops_.at(id);
+  op.finished = true;
+  op.done(std::move(error));
+}
+
+void FakeContainerUpdater::finishExec(OpId id, int exit_code,
+                                      const std::vector<std::string>& lines) {
+  Op& op = ops_.at(id);
+  op.finished = true;
+  for (const auto& l : lines) op.on_line(l);
+  ExitStatus status;
+  status.exit_code = exit_code;
+  op.exec_done(status);
 }
 
 }  // namespace slant::engine

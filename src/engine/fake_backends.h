@@ -100,4 +100,116 @@ class FakeTiltfileRunner : public TiltfileRunner {
   std::vector<Pending> pending_;
 };
 
+/// An ImageBuilder whose builds run until the test finishes them.
+class FakeImageBuilder : public ImageBuilder {
+ public:
+  struct Build {
+    ImageBuildRequest request;
+    std::function<void(std::string_view)> on_log;
+    std::function<void(ImageBuildResult)> done;
+    bool cancelled = false;
+  };
+  OpId build(const ImageBuildRequest& request, std::function<void(std::string_view)> on_log,
+             std::function<void(ImageBuildResult)> done) override;
+  void cancel(OpId id) override;
+  /// Every build started so far, by id.
+  const std::map<OpId, Build>& builds() const { return builds_; }
+  /// The id of the running build of `ref`; 0 if none.
+  OpId running(std::string_view ref) const;
+  /// How many builds of `ref` were started.
+  int buildCount(std::string_view ref) const;
+  /// Finishes the running build of `ref` as `built` ("app:tilt-0123456789abcdef"), or with
+  /// `error` when it is non-empty.
+  void finish(std::string_view ref, std::string built, std::string error = {});
+
+ private:
+  OpId next_id_ = 1;
+  std::map<OpId, Build> builds_;
+};
+
+/// A ComposeRunner whose commands run until the test finishes them, and whose containers'
+/// states the test sets.
+class FakeComposeRunner : public ComposeRunner {
+ public:
+  struct Command {
+    std::string verb;  ///< "up", "rm", "down"
+    ComposeUpRequest request;
+    bool volumes = false;
+    std::function<void(std::string)> done;
+    bool finished = false;
+  };
+  OpId up(const ComposeUpRequest& request, std::function<void(std::string_view)> on_log,
+          std::function<void(std::string)> done) override;
+  OpId rm(const model::DcTarget& target, std::function<void(std::string_view)> on_log,
+          std::function<void(std::string)> done) override;
+  OpId down(const model::DcTarget& target, bool volumes,
+            std::function<void(std::string_view)> on_log,
+            std::function<void(std::string)> done) override;
+  WatchId watchService(const model::DcTarget& target,
+                       std::function<void(const ContainerState&)> on_state,
+                       std::function<void(std::string_view)> on_log) override;
+  void unwatchService(WatchId id) override;
+
+  /// Every command so far, by id.
+  const std::map<OpId, Command>& commands() const { return commands_; }
+  /// The id of the unfinished command `verb` for `service`; 0 if none.
+  OpId pending(std::string_view verb, std::string_view service) const;
+  /// How many `verb` commands for `service` were started.
+  int count(std::string_view verb, std::string_view service) const;
+  /// Finishes a command with `error` ("" for success).
+  void finish(OpId id, std::string error = {});
+  /// Reports a container state to the watchers of `service`.
+  void setState(std::string_view service, const ContainerState& state);
+  /// Prints a line from the container of `service`.
+  void print(std::string_view service, std::string_view line);
+  /// How many watches of `service` are active.
+  int watchers(std::string_view service) const;
+
+ private:
+  struct Watch {
+    std::string service;
+    std::function<void(const ContainerState&)> on_state;
+    std::function<void(std::string_view)> on_log;
+  };
+  OpId next_id_ = 1;
+  std::map<OpId, Command> commands_;
+  std::map<WatchId, Watch> watches_;
+};
+
+/// A ContainerUpdater whose operations run until the test finishes them.
+class FakeContainerUpdater : public ContainerUpdater {
+ public:
+  struct Op {
+    std::string verb;  ///< "copy", "exec", "restart"
+    std::string container;
+    std::vector<FileCopy> copies;
+    std::vector<std::string> deletes;
+    std::vector<std::string> argv;
+    std::function<void(std::string_view)> on_line;
+    std::function<void(std::string)> done;
+    std::function<void(const ExitStatus&)> exec_done;
+    bool finished = false;
+  };
+  OpId copy(const std::string& container, std::vector<FileCopy> copies,
+            std::vector<std::string> deletes, std::vector<std::string> ignore,
+            std::function<void(std::string)> done) override;
+  OpId exec(const std::string& container, std::vector<std::string> argv,
+            std::function<void(std::string_view)> on_line,
+            std::function<void(const ExitStatus&)> done) override;
+  OpId restart(const std::string& container, std::function<void(std::string)> done) override;
+
+  /// Every operation so far, in order.
+  const std::map<OpId, Op>& ops() const { return ops_; }
+  /// The id of the oldest unfinished operation; 0 if none.
+  OpId next() const;
+  /// Finishes a copy or restart with `error` ("" for success).
+  void finish(OpId id, std::string error = {});
+  /// Finishes an exec with an exit code, after printing `lines`.
+  void finishExec(OpId id, int exit_code, const std::vector<std::string>& lines = {});
+
+ private:
+  OpId next_id_ = 1;
+  std::map<OpId, Op> ops_;
+};
+
 }  // namespace slant::engine

@@ -1,5 +1,7 @@
 #include "model/json.h"
 
+#include <algorithm>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 namespace slant::model {
@@ -119,6 +121,7 @@ Json image(const ImageTarget& img) {
   }
   o["only"] = strings(img.only);
   o["ignore"] = strings(img.ignore);
+  o["context_ignore"] = strings(img.context_ignore);
   o["live_update"] = liveUpdate(img.live_update);
   o["match_in_env_vars"] = img.match_in_env_vars;
   o["entrypoint"] = strings(img.entrypoint);
@@ -317,15 +320,36 @@ std::string toJson(const Project& p, const std::string& error) {
   return o.dump(2) + "\n";
 }
 
+std::vector<const ImageTarget*> imagesToBuild(const Project& p, const Resource& r) {
+  std::vector<const ImageTarget*> out;
+  std::vector<std::string> visiting;
+  // Depth first, dependencies first; the Tiltfile already rejected cycles, the visiting list
+  // only keeps a malformed model from recursing forever.
+  std::function<void(const std::string&)> visit = [&](const std::string& ref) {
+    const ImageTarget* img = nullptr;
+    for (const ImageTarget& i : p.images) {
+      if (i.ref == ref) img = &i;
+    }
+    if (!img || std::find(out.begin(), out.end(), img) != out.end() ||
+        std::find(visiting.begin(), visiting.end(), ref) != visiting.end()) {
+      return;
+    }
+    visiting.push_back(ref);
+    for (const std::string& dep : img->image_deps) visit(dep);
+    visiting.pop_back();
+    out.push_back(img);
+  };
+  for (const std::string& ref : r.image_refs) visit(ref);
+  return out;
+}
+
+std::string imageDefinition(const ImageTarget& img) { return image(img).dump(); }
+
 std::string resourceDefinition(const Project& p, const Resource& r) {
   Json o;
   o["resource"] = resource(r);
   Json images = Json::array();
-  for (const ImageTarget& img : p.images) {
-    for (const std::string& ref : r.image_refs) {
-      if (img.ref == ref) images.push_back(image(img));
-    }
-  }
+  for (const ImageTarget* img : imagesToBuild(p, r)) images.push_back(image(*img));
   o["images"] = images;
   return o.dump();
 }

@@ -134,6 +134,10 @@ struct ImageTarget {
   std::string context;              ///< absolute; for custom_build, the command's dir
   std::vector<std::string> only;    ///< absolute paths
   std::vector<std::string> ignore;  ///< patterns, as given (dockerignore syntax)
+  /// What filters the context (and the watch on it), as absolute .dockerignore patterns ("!"
+  /// kept): the context's .dockerignore (or <Dockerfile>.dockerignore), then `ignore`.
+  /// `only` and the built-in exclusions (.git/) come on top.
+  std::vector<std::string> context_ignore;
   std::vector<LiveUpdateStep> live_update;
   bool match_in_env_vars = false;
   std::vector<std::string> entrypoint;                     ///< empty: the image's own

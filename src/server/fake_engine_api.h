@@ -84,6 +84,16 @@ class FakeEngineApi : public engine::EngineApi {
     }
     return {};
   }
+  std::expected<void, std::string> setTriggerMode(const std::vector<std::string>& names,
+                                                  model::TriggerMode mode) override {
+    for (const auto& n : names) {
+      if (!find(n)) return std::unexpected("no such resource \"" + n + "\"");
+    }
+    for (const auto& n : names) {
+      (*find(n))["trigger_mode"] = mode == model::TriggerMode::kAuto ? "auto" : "manual";
+    }
+    return {};
+  }
   void setArgs(std::vector<std::string> a) override { args_ = std::move(a); }
   std::vector<std::string> args() const override { return args_; }
   Json dumpEngine() const override { return {{"fake", true}, {"resources", resources.size()}}; }

@@ -51,6 +51,13 @@ class TinyEngine : public engine::EngineApi {
     disabled_ = disabled;
     return {};
   }
+  std::expected<void, std::string> setTriggerMode(const std::vector<std::string>& names,
+                                                  model::TriggerMode) override {
+    for (const auto& n : names) {
+      if (n == "(Tiltfile)") return std::unexpected("(Tiltfile)'s trigger mode cannot change");
+    }
+    return {};
+  }
   void setArgs(std::vector<std::string> args) override { args_ = std::move(args); }
   std::vector<std::string> args() const override { return args_; }
   Json dumpEngine() const override { return view(); }

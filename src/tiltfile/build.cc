@@ -30,7 +30,9 @@
 #include "starlark/lib/util.h"
 #include "tiltfile/builtins.h"
 #include "tiltfile/live_update.h"
+#include "tiltfile/local.h"
 #include "tiltfile/values.h"
+#include "watch/ignore.h"
 
 namespace slant::tiltfile {
 
@@ -1339,7 +1341,11 @@ Result<void> assembleImages(State& st) {
 
   // The .dockerignore files that filter each image's context (a Dockerfile's own
   // <Dockerfile>.dockerignore wins), recorded so that editing them reloads the Tiltfile.
-  for (const BuildState::Source& src : bs.sources) {
+  // Their patterns, then ignore=, filter the context and its watch (context_ignore).
+  for (size_t i = 0; i < n; ++i) {
+    const BuildState::Source& src = bs.sources[i];
+    model::ImageTarget& image = bs.images[i];
+    image.context_ignore.clear();
     for (const std::string& dir : src.watch_dirs) {
       if (!isDir(dir)) continue;
       std::string ignore_file = joinPath(dir, ".dockerignore");
@@ -1347,6 +1353,13 @@ Result<void> assembleImages(State& st) {
         ignore_file = src.dockerfile_path + ".dockerignore";
       }
       st.addConfigFile(ignore_file);
+      if (exists(ignore_file)) {
+        std::vector<std::string> patterns = watch::parseIgnoreFile(TRY(readFile(ignore_file)), dir);
+        image.context_ignore.insert(image.context_ignore.end(), patterns.begin(), patterns.end());
+      }
+    }
+    for (const std::string& p : image.ignore) {
+      image.context_ignore.push_back(absolutePattern(image.context, p));
     }
   }
 

@@ -671,6 +671,17 @@ TEST_F(TiltfileTest, ADockerfilesOwnDockerignoreIsTheConfigFile) {
   EXPECT_FALSE(contains(p.config_files, path("missing/.dockerignore")));
 }
 
+TEST_F(TiltfileTest, TheDockerignoreAndIgnoreFilterTheContext) {
+  file("app/Dockerfile", "FROM alpine\n");
+  file("app/.dockerignore", "# comment\nnode_modules\n!node_modules/keep\n");
+  file("Tiltfile", "docker_build('gcr.io/app', 'app', ignore=['*.log'])\n");
+  model::Project p = loadOk();
+  ASSERT_EQ(p.images.size(), 1u);
+  EXPECT_EQ(
+      p.images[0].context_ignore,
+      (Strings{path("app/node_modules"), "!" + path("app/node_modules/keep"), path("app/*.log")}));
+}
+
 // ---- with Kubernetes resources ----------------------------------------------------------------
 
 constexpr std::string_view kFooDeployment = R"(apiVersion: apps/v1
