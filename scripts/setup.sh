@@ -17,7 +17,7 @@ packages=(
   # the web UI's browser tests (issue 6): Debian's Chromium; playwright-core comes from npm below
   chromium chromium-driver
   # the Kubernetes test cluster (scripts/k8s-cluster.sh, issue 7)
-  containerd runc containernetworking-plugins docker-registry openssl iptables
+  containerd runc containernetworking-plugins docker-registry openssl iptables curl iproute2 procps
 )
 
 # kubectl: Debian's kubernetes-client, unless a kubectl is already installed (it also provides
