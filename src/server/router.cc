@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "server/token.h"
+#include "server/web_assets.h"
 #include "server/wire.h"
 
 namespace slant::server {
@@ -198,19 +199,9 @@ bool isGet(const Request& req) {
 
 StaticAssets defaultAssets() {
   StaticAssets assets;
-  assets["/"] = {"text/html; charset=utf-8", R"(<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>slant</title>
-<style>body{font-family:sans-serif;max-width:40em;margin:3em auto;line-height:1.5}</style></head>
-<body>
-<h1>slant</h1>
-<p>slant is running. Its web UI is not built yet.</p>
-<p>Until it is, the state of every resource is at <a href="/api/view">/api/view</a>, and the
-command line shows it too: <code>slant get</code>, <code>slant describe RESOURCE</code>,
-<code>slant logs -f</code>.</p>
-</body>
-</html>
-)"};
+  for (const WebFile& f : webFiles()) {
+    assets[f.path] = {f.content_type, std::string(f.data, f.size)};
+  }
   return assets;
 }
 
@@ -391,6 +382,9 @@ Response Router::handle(const Request& req) {
   if (path == "/api/enable") return changing([&] { return setDisabled(req, false); });
   if (path == "/api/disable") return changing([&] { return setDisabled(req, true); });
   if (path == "/api/set_tiltfile_args") return changing([&] { return setArgs(req); });
+  if (path == "/api/override/trigger_mode") {
+    return changing([&] { return setTriggerMode(req); });
+  }
   if (path == "/ws/view") {
     return errorResponse(req, http::status::upgrade_required,
                          "/ws/view is a WebSocket: connect with a WebSocket client");
@@ -498,6 +492,42 @@ Response Router::setDisabled(const Request& req, bool disabled) {
     }
   }
   auto done = api_.setDisabled(*names, disabled);
+  if (!done) return errorResponse(req, http::status::bad_request, done.error());
+  return jsonResponse(req, http::status::ok, Json::object());
+}
+
+Response Router::setTriggerMode(const Request& req) {
+  auto body = parseBody(req);
+  if (!body) return errorResponse(req, http::status::bad_request, body.error());
+  if (!body->is_object() || !body->contains("manifest_names") || !body->contains("trigger_mode")) {
+    return errorResponse(req, http::status::bad_request,
+                         R"(the body must be {"manifest_names": [...], "trigger_mode": 0 or 1})");
+  }
+  auto names = stringArray((*body)["manifest_names"], "manifest_names");
+  if (!names) return errorResponse(req, http::status::bad_request, names.error());
+  if (names->empty()) {
+    return errorResponse(req, http::status::bad_request,
+                         "manifest_names is empty: name a resource");
+  }
+  // Tilt's model.TriggerMode: 0 auto, 1 manual (with auto init), 2 manual, 3 auto (with manual
+  // init). Whether the first update starts by itself was decided at startup; only the auto or
+  // manual half matters now.
+  const Json& mode = (*body)["trigger_mode"];
+  if (!mode.is_number_integer() || mode.get<std::int64_t>() < 0 || mode.get<std::int64_t>() > 3) {
+    return errorResponse(
+        req, http::status::bad_request,
+        "invalid trigger mode: " + mode.dump(-1, ' ', false, Json::error_handler_t::replace) +
+            " (0 auto, 1 manual)");
+  }
+  std::int64_t m = mode.get<std::int64_t>();
+  model::TriggerMode trigger_mode =
+      m == 0 || m == 3 ? model::TriggerMode::kAuto : model::TriggerMode::kManual;
+  for (const auto& name : *names) {
+    if (!api_.resource(name)) {
+      return errorResponse(req, http::status::not_found, "no such resource " + jsonQuoted(name));
+    }
+  }
+  auto done = api_.setTriggerMode(*names, trigger_mode);
   if (!done) return errorResponse(req, http::status::bad_request, done.error());
   return jsonResponse(req, http::status::ok, Json::object());
 }

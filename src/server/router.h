@@ -39,10 +39,11 @@ struct StaticAsset {
   std::string body;
 };
 
-/// Static files by path ("/", "/static/app.js"). The web UI (issue 6) plugs its files in here.
+/// Static files by path ("/", "/app.js").
 using StaticAssets = std::map<std::string, StaticAsset, std::less<>>;
 
-/// The assets served until the web UI exists: "/" is a short page saying so.
+/// The web UI's files as the build embedded them (web/, see server/web_assets.h): "/" is the
+/// page, the rest its scripts and styles.
 StaticAssets defaultAssets();
 
 /// What the router checks requests against.
@@ -87,6 +88,7 @@ class Router {
   Response logs(const Request& req, std::string_view query);
   Response trigger(const Request& req);
   Response setDisabled(const Request& req, bool disabled);
+  Response setTriggerMode(const Request& req);
   Response setArgs(const Request& req);
   Response args(const Request& req);
   Response dumpEngine(const Request& req);

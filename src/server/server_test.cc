@@ -263,6 +263,52 @@ TEST_F(ServerTest, EnableAndDisableChangeTheEngine) {
   EXPECT_EQ(post("/api/enable", R"({"names":["db"]})", {}).status, 403);
 }
 
+TEST_F(ServerTest, OverrideTriggerModeSwitchesBetweenAutoAndManualAsTiltsBodySays) {
+  auto mode = [&](const char* name) {
+    return onLoop([&] { return (*engine_.find(name))["trigger_mode"].get<std::string>(); });
+  };
+  Reply manual = postWithToken("/api/override/trigger_mode",
+                               R"({"manifest_names":["api","db"],"trigger_mode":1})");
+  EXPECT_EQ(manual.status, 200) << manual.body;
+  EXPECT_EQ(manual.json(), Json::object());
+  EXPECT_EQ(mode("api"), "manual");
+  EXPECT_EQ(mode("db"), "manual");
+  Reply automatic =
+      postWithToken("/api/override/trigger_mode", R"({"manifest_names":["api"],"trigger_mode":0})");
+  EXPECT_EQ(automatic.status, 200) << automatic.body;
+  EXPECT_EQ(mode("api"), "auto");
+  EXPECT_EQ(mode("db"), "manual");
+  // Tilt's other two values: 2 manual, 3 auto (their auto_init half is decided at startup).
+  EXPECT_EQ(
+      postWithToken("/api/override/trigger_mode", R"({"manifest_names":["db"],"trigger_mode":3})")
+          .status,
+      200);
+  EXPECT_EQ(mode("db"), "auto");
+}
+
+TEST_F(ServerTest, OverrideTriggerModeRefusesABadBodyAnUnknownNameAndAMissingToken) {
+  Reply unknown = postWithToken("/api/override/trigger_mode",
+                                R"({"manifest_names":["api","nope"],"trigger_mode":1})");
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(unknown.json()["error"], "no such resource \"nope\"");
+  EXPECT_EQ(onLoop([&] { return (*engine_.find("api"))["trigger_mode"].get<std::string>(); }),
+            "auto");
+  Reply bad_mode =
+      postWithToken("/api/override/trigger_mode", R"({"manifest_names":["api"],"trigger_mode":7})");
+  EXPECT_EQ(bad_mode.status, 400);
+  EXPECT_EQ(bad_mode.json()["error"], "invalid trigger mode: 7 (0 auto, 1 manual)");
+  Reply no_mode = postWithToken("/api/override/trigger_mode", R"({"manifest_names":["api"]})");
+  EXPECT_EQ(no_mode.status, 400);
+  EXPECT_THAT(no_mode.json()["error"].get<std::string>(), HasSubstr("trigger_mode"));
+  Reply empty =
+      postWithToken("/api/override/trigger_mode", R"({"manifest_names":[],"trigger_mode":1})");
+  EXPECT_EQ(empty.status, 400);
+  EXPECT_EQ(post("/api/override/trigger_mode", R"({"manifest_names":["api"],"trigger_mode":1})", {})
+                .status,
+            403);
+  EXPECT_EQ(get("/api/override/trigger_mode").status, 405);
+}
+
 TEST_F(ServerTest, SetsAndReadsTheTiltfileArgs) {
   EXPECT_EQ(get("/api/args").json(), Json({{"args", Json::array()}}));
   Reply set = postWithToken("/api/set_tiltfile_args", R"(["api","--debug","on"])");
@@ -312,13 +358,19 @@ TEST_F(ServerTest, RejectsARequestFromAnotherOrigin) {
   EXPECT_EQ(same.status, 200) << same.body;
 }
 
-TEST_F(ServerTest, RootServesAPageAndSetsTheTokenCookie) {
+TEST_F(ServerTest, RootServesTheWebUiAndEveryFileSetsTheTokenCookie) {
   Reply r = get("/");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.headers["Content-Type"], "text/html; charset=utf-8");
-  EXPECT_THAT(r.body, HasSubstr("/api/view"));
+  EXPECT_THAT(r.body, HasSubstr(R"(<script type="module" src="/app.js">)"));
   EXPECT_EQ(r.headers["Set-Cookie"],
             "slant-token=" + token() + "; SameSite=Strict; HttpOnly; Path=/");
+  Reply script = get("/app.js");
+  EXPECT_EQ(script.status, 200);
+  EXPECT_EQ(script.headers["Content-Type"], "text/javascript; charset=utf-8");
+  EXPECT_EQ(script.headers["Set-Cookie"], r.headers["Set-Cookie"]);
+  EXPECT_EQ(get("/style.css").headers["Content-Type"], "text/css; charset=utf-8");
+  EXPECT_EQ(get("/index.html").body, r.body);
   EXPECT_EQ(get("/nope").status, 404);
   Reply head = send(http::verb::head, "/", {});
   EXPECT_EQ(head.status, 200);
