@@ -150,11 +150,12 @@ function drain() {
     }
     switch (msg.type) {
       case "log":
+        // One line per message: only bench/ui/feed.js's unbatched mode sends this.
         if (syncing) buffered.push(msg.line);
         else addLine(msg.line);
         break;
       case "logs":
-        // Several lines in one message (not sent by this slant yet: see docs/web-ui.md).
+        // The lines of one turn of slant's loop (docs/api.md).
         for (const line of msg.lines) {
           if (syncing) buffered.push(line);
           else addLine(line);

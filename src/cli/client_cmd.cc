@@ -529,14 +529,14 @@ int runLogs(const ClientArgs& a, Session& s, std::ostream& err) {
       printLines(s.out(), f, *lines, first ? a.tail : -1);
       cursor = std::max(cursor, upto);
       first = false;
-    } else if (type == "log") {
-      auto line = server::logLineFromJson(m.contains("line") ? m["line"] : Json());
-      if (!line || line->seq <= cursor) return true;
-      cursor = line->seq;
-      if (f.matches(*line)) {
-        f.print(s.out(), *line);
-        s.out().flush();
+    } else if (type == "logs" && m.contains("lines") && m["lines"].is_array()) {
+      for (const Json& j : m["lines"]) {
+        auto line = server::logLineFromJson(j);
+        if (!line || line->seq <= cursor) continue;
+        cursor = line->seq;
+        if (f.matches(*line)) f.print(s.out(), *line);
       }
+      s.out().flush();
     }
     return true;
   });

@@ -424,10 +424,11 @@ TEST_F(ServerTest, TheWebSocketSendsTheViewThenResourceChangesAndLogLines) {
   EXPECT_EQ(messages[0]["type"], "view");
   EXPECT_EQ(messages[0]["last_seq"], 1);
   EXPECT_EQ(messages[0]["view"]["resources"].size(), 3u);
-  // The log line goes out at once; the changes of the turn are flushed after it.
-  EXPECT_EQ(messages[1]["type"], "log");
-  EXPECT_EQ(messages[1]["line"]["seq"], 2);
-  EXPECT_EQ(messages[1]["line"]["text"], "after");
+  // The turn's log lines go out together, then the turn's changes.
+  EXPECT_EQ(messages[1]["type"], "logs");
+  ASSERT_EQ(messages[1]["lines"].size(), 1u);
+  EXPECT_EQ(messages[1]["lines"][0]["seq"], 2);
+  EXPECT_EQ(messages[1]["lines"][0]["text"], "after");
   EXPECT_EQ(messages[2]["type"], "resource");
   EXPECT_EQ(messages[2]["resource"]["update_status"], "in_progress");
   EXPECT_EQ(messages[3], Json({{"type", "resource_deleted"}, {"name", "db"}}));
@@ -448,7 +449,7 @@ TEST_F(ServerTest, TheWebSocketSendsAResourceThatChangesAThousandTimesInOneTurnO
             loop_.post([&] { engine_.addLog("api", "marker"); });
           });
         }
-        return !(m["type"] == "log" && m["line"]["text"] == "marker");
+        return !(m["type"] == "logs" && m["lines"].back()["text"] == "marker");
       },
       kWait);
   ASSERT_TRUE(result.has_value()) << result.error().message;
@@ -593,9 +594,24 @@ TEST(ViewStream, ASlowClientGetsAFreshViewInsteadOfAnUnboundedQueue) {
   EXPECT_EQ(h.stream->resyncs(), 1u);
   // Then the stream goes on as usual.
   h.engine.addLog("api", "next");
+  h.loop.drain();
   auto next = h.take();
   ASSERT_EQ(next.size(), 1u);
-  EXPECT_EQ(next[0]["line"]["seq"], 10001);
+  EXPECT_EQ(next[0]["lines"][0]["seq"], 10001);
+}
+
+TEST(ViewStream, SendsTheLinesOfATurnAsOneMessage) {
+  StreamHarness h(1 << 20);
+  ASSERT_EQ(h.take().size(), 1u);
+  for (int i = 0; i < 500; ++i) h.engine.addLog("api", "line " + std::to_string(i));
+  EXPECT_TRUE(h.take().empty());  // nothing before the flush runs
+  h.loop.drain();
+  auto flushed = h.take();
+  ASSERT_EQ(flushed.size(), 1u);
+  EXPECT_EQ(flushed[0]["type"], "logs");
+  ASSERT_EQ(flushed[0]["lines"].size(), 500u);
+  EXPECT_EQ(flushed[0]["lines"][0]["text"], "line 0");
+  EXPECT_EQ(flushed[0]["lines"][499]["text"], "line 499");
 }
 
 TEST(ViewStream, UnsubscribesWhenDestroyedAndIgnoresAFlushPostedBefore) {

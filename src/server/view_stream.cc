@@ -68,6 +68,10 @@ void ViewStream::onResourceChanged(std::string_view name) {
   std::string n(name);
   if (!dirty_set_.insert(n).second) return;
   dirty_.push_back(std::move(n));
+  postFlush();
+}
+
+void ViewStream::postFlush() {
   if (flush_posted_) return;
   flush_posted_ = true;
   std::weak_ptr<bool> alive = alive_;
@@ -78,6 +82,13 @@ void ViewStream::onResourceChanged(std::string_view name) {
 
 void ViewStream::flush() {
   flush_posted_ = false;
+  // The lines first: they were appended before or while the resources changed.
+  if (!pending_lines_.empty()) {
+    Json lines = std::move(pending_lines_);
+    pending_lines_ = Json::array();
+    pending_bytes_ = 0;
+    push(dump({{"type", "logs"}, {"lines", std::move(lines)}}));
+  }
   std::vector<std::string> names = std::move(dirty_);
   dirty_.clear();
   dirty_set_.clear();
@@ -94,19 +105,34 @@ void ViewStream::flush() {
 
 void ViewStream::onLog(const engine::LogLine& line) {
   if (overflowed_) return;
-  push(dump({{"type", "log"}, {"line", logLineJson(line)}}));
+  // Batched per turn of the loop: at thousands of lines a second, one message (and one
+  // WebSocket frame) per line costs the server and the browser far more than the lines.
+  pending_lines_.push_back(logLineJson(line));
+  // The batch counts against the cap too (its JSON is about the text plus 100 bytes).
+  pending_bytes_ += line.text.size() + line.resource.size() + 100;
+  if (queued_bytes_ + pending_bytes_ > max_queued_bytes_) {
+    overflow();
+    return;
+  }
+  postFlush();
+}
+
+void ViewStream::overflow() {
+  queue_.clear();
+  queued_bytes_ = 0;
+  dirty_.clear();
+  dirty_set_.clear();
+  pending_lines_ = Json::array();
+  pending_bytes_ = 0;
+  overflowed_ = true;
+  // The writer may be idle (it took its last message and has nothing in flight): wake it so
+  // that it takes the fresh view.
+  if (wake_) wake_();
 }
 
 void ViewStream::push(std::string message) {
   if (queued_bytes_ + message.size() > max_queued_bytes_) {
-    queue_.clear();
-    queued_bytes_ = 0;
-    dirty_.clear();
-    dirty_set_.clear();
-    overflowed_ = true;
-    // The writer may be idle (it took its last message and has nothing in flight): wake it so
-    // that it takes the fresh view.
-    if (wake_) wake_();
+    overflow();
     return;
   }
   bool was_empty = queue_.empty();
