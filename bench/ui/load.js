@@ -33,7 +33,9 @@ for i in range(${quiet}):
     local_resource('svc-' + ('00' + str(i))[-3:], cmd='true', labels=['group-%d' % (i % 10)])
 for i in range(${kLoud}):
     local_resource('loud-%d' % i, serve_cmd='python3 -u ${loud} ${rate / kLoud} loud-%d' % i, labels=['loud'])
-local_resource('probe', cmd='true', trigger_mode=TRIGGER_MODE_MANUAL, labels=['aaa-probe'])
+# The trigger's target runs for a second, so that its "updating" pill is on screen long enough
+# to be seen: a command that ends at once can go from ok to ok between two flushes of the stream.
+local_resource('probe', cmd='sleep 1', trigger_mode=TRIGGER_MODE_MANUAL, labels=['aaa-probe'])
 `;
 }
 
