@@ -9,7 +9,6 @@ Usage: docker_test.py PATH_TO_SLANT   (ctest passes the built binary)."""
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,25 +17,16 @@ import time
 import unittest
 import urllib.request
 
+import e2e_util
+from e2e_util import free_port
+
 SLANT = None
 # Generous: the test suite runs the Debug (sanitizer) build on a busy CI machine.
 WAIT = 120
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_for(predicate, what, timeout=WAIT):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for " + what)
+    return e2e_util.wait_for(predicate, what, timeout)
 
 
 def docker(*args, check=True):

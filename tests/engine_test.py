@@ -21,15 +21,12 @@ import time
 import unittest
 import urllib.request
 
+import e2e_util
+from e2e_util import free_port
+
 SLANT = None
 # Generous: the test suite runs the Debug (sanitizer) build on a busy CI machine.
 WAIT = 60
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def alive(pid):
@@ -46,13 +43,7 @@ def alive(pid):
 
 
 def wait_for(predicate, what, timeout=WAIT):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for " + what)
+    return e2e_util.wait_for(predicate, what, timeout)
 
 
 class EngineTestCase(unittest.TestCase):
