@@ -16,7 +16,11 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "engine/text.h"
+
 namespace slant::docker {
+
+using engine::lowerFirst;
 
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
@@ -29,11 +33,6 @@ constexpr std::size_t kBodyChunk = 256 * 1024;
 // The most of an error reply (or a JSON reply) kept.
 constexpr std::size_t kMaxReplyBytes = 64 * 1024 * 1024;
 constexpr std::size_t kMaxErrorBytes = 64 * 1024;
-
-std::string lowerFirst(std::string s) {
-  if (!s.empty()) s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
-  return s;
-}
 
 // Compares "1.41"-style versions.
 int compareVersions(std::string_view a, std::string_view b) {

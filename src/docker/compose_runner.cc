@@ -8,7 +8,11 @@
 #include <fstream>
 #include <system_error>
 
+#include "engine/text.h"
+
 namespace slant::docker {
+
+using engine::shortId;
 
 namespace fs = std::filesystem;
 using engine::ExitStatus;
@@ -30,8 +34,6 @@ std::string joined(const std::vector<std::string>& words) {
   }
   return out;
 }
-
-std::string shortId(std::string_view id) { return std::string(id.substr(0, 12)); }
 
 std::string defaultCacheDir() {
   const char* xdg = std::getenv("XDG_CACHE_HOME");

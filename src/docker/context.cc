@@ -11,19 +11,16 @@
 #include <cstring>
 
 #include "docker/tar.h"
+#include "engine/text.h"
 
 namespace slant::docker {
+
+using engine::errnoText;
 namespace {
 
 // How many paths one fill() may look at before it returns, so that a long stretch of ignored
 // files never holds the loop.
 constexpr int kVisitsPerFill = 2048;
-
-std::string errnoText(int err) {
-  std::string text = std::strerror(err);
-  if (!text.empty()) text[0] = static_cast<char>(std::tolower(text[0]));
-  return text;
-}
 
 bool vanished(int err) { return err == ENOENT || err == ENOTDIR; }
 

@@ -13,10 +13,13 @@
 
 #include "docker/context.h"
 #include "docker/dockerfile.h"
+#include "engine/text.h"
 #include "exec/line_splitter.h"
 #include "watch/ignore.h"
 
 namespace slant::docker {
+
+using engine::errnoText;
 namespace {
 
 constexpr auto kStopGrace = std::chrono::seconds(2);
@@ -24,12 +27,6 @@ constexpr auto kStopGrace = std::chrono::seconds(2);
 bool covers(const std::string& dir, const std::string& path) {
   return path.size() >= dir.size() && path.compare(0, dir.size(), dir) == 0 &&
          (path.size() == dir.size() || path[dir.size()] == '/' || dir == "/");
-}
-
-std::string errnoText(int err) {
-  std::string text = std::strerror(err);
-  if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
-  return text;
 }
 
 std::expected<std::string, std::string> readSmallFile(const std::string& path,

@@ -12,6 +12,7 @@
 
 #include "engine/engine.h"
 #include "engine/live_update.h"
+#include "engine/text.h"
 
 namespace slant::engine {
 
@@ -38,9 +39,6 @@ inline std::string goQuote(std::string_view text) {
   }
   return out + "\"";
 }
-
-/// The first 12 hex digits of a container ID, as `docker ps` shows it.
-inline std::string shortId(std::string_view id) { return std::string(id.substr(0, 12)); }
 
 /// The state of one resource (and of the Tiltfile, which uses the update half only).
 struct Engine::Res {

@@ -12,7 +12,11 @@
 #include <utility>
 #include <vector>
 
+#include "engine/text.h"
+
 namespace slant::exec {
+
+using engine::lowerFirst;
 namespace {
 
 using boost::asio::ip::tcp;
@@ -25,11 +29,6 @@ constexpr int kDefaultFailureThreshold = 3;
 // How much of an exec probe's output is kept for the detail, and of an HTTP response's head.
 constexpr std::size_t kMaxOutput = 10 * 1024;
 constexpr std::size_t kMaxResponseHead = 16 * 1024;
-
-std::string lowerFirst(std::string text) {
-  if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
-  return text;
-}
 
 // Go's wording of a socket error: the errno's text in lower case ("connection refused").
 std::string errorText(const boost::system::error_code& ec) {

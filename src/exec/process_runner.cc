@@ -21,12 +21,15 @@
 #include <utility>
 #include <vector>
 
+#include "engine/text.h"
 #include "exec/line_splitter.h"
 #include "exec/supervisor.h"
 
 extern char** environ;
 
 namespace slant::exec {
+
+using engine::errnoText;
 namespace {
 
 using boost::asio::posix::stream_descriptor;
@@ -38,14 +41,6 @@ constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr std::size_t kFairShare = 256 * 1024;
 // What a drain reads at most from a pipe whose writer outlived the command.
 constexpr std::size_t kDrainLimit = 1024 * 1024;
-
-// Go's syscall.Errno strings: glibc's descriptions, lowercased ("no such file or directory").
-std::string errnoText(int err) {
-  const char* desc = strerrordesc_np(err);
-  std::string text = desc != nullptr ? desc : "errno " + std::to_string(err);
-  if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
-  return text;
-}
 
 bool isExecutableFile(const std::string& path) {
   struct stat st;

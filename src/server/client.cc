@@ -8,9 +8,12 @@
 #include <boost/beast/websocket.hpp>
 #include <cctype>
 
+#include "engine/text.h"
 #include "server/router.h"
 
 namespace slant::server {
+
+using engine::lowerFirst;
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -22,11 +25,6 @@ using boost::system::error_code;
 namespace {
 
 constexpr std::uint64_t kMaxReplyBytes = 1ull << 30;
-
-std::string lowerFirst(std::string s) {
-  if (!s.empty()) s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
-  return s;
-}
 
 bool isTimeout(const error_code& ec) {
   return ec == beast::error::timeout || ec == asio::error::timed_out;

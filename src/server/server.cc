@@ -9,11 +9,14 @@
 #include <cctype>
 #include <unordered_map>
 
+#include "engine/text.h"
 #include "server/token.h"
 #include "server/view_stream.h"
 #include "server/wire.h"
 
 namespace slant::server {
+
+using engine::lowerFirst;
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -32,11 +35,6 @@ constexpr std::uint32_t kMaxHeaderBytes = 16 * 1024;
 constexpr std::uint64_t kMaxBodyBytes = 4 * 1024 * 1024;
 // A client of /ws/view sends nothing but control frames; anything larger is refused.
 constexpr std::size_t kMaxClientMessage = 64 * 1024;
-
-std::string lowerFirst(std::string s) {
-  if (!s.empty()) s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
-  return s;
-}
 
 std::string hostPort(const std::string& host, int port) {
   bool v6 = host.find(':') != std::string::npos;
