@@ -7,12 +7,13 @@ Usage: cli_test.py PATH_TO_SLANT   (ctest passes the built binary)."""
 import json
 import os
 import pty
-import select
 import subprocess
 import sys
 import tempfile
 import time
 import unittest
+
+import e2e_util
 
 SLANT = None
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -130,40 +131,21 @@ class StarlarkRepl(unittest.TestCase):
         if pid == 0:
             os.environ["HOME"] = home.name
             os.execv(SLANT, [SLANT, "starlark", "repl"])
-        out = b""
-
-        def read_until(token, timeout=20):
-            nonlocal out
-            deadline = time.time() + timeout
-            while token not in out and time.time() < deadline:
-                ready, _, _ = select.select([fd], [], [], 0.2)
-                if ready:
-                    try:
-                        out += os.read(fd, 4096)
-                    except OSError:
-                        break
-            return token in out
-
+        term = e2e_util.PtyOutput(fd)
         try:
-            self.assertTrue(read_until(b">>> "), out)
+            self.assertTrue(term.read_until(b">>> ", 20), term.out)
             time.sleep(0.5)
             # Type "40 + 3", erase the 3 with backspace, type 2: line editing at work.
             os.write(fd, b"40 + 3\x7f2\r")
-            self.assertTrue(read_until(b"42\r\n>>> "), out)
+            self.assertTrue(term.read_until(b"42\r\n>>> ", 20), term.out)
             # libedit flushes type-ahead when it puts the terminal in raw mode after printing
             # the prompt, so give it a moment before typing, as a person would.
             time.sleep(0.5)
             os.write(fd, b"\x04")  # end of input at an empty prompt
-            deadline = time.time() + 30
-            done = 0
-            while done == 0 and time.time() < deadline:
-                read_until(b"never printed", timeout=0.2)  # keep draining the terminal
-                done, status = os.waitpid(pid, os.WNOHANG)
-            if done == 0:
-                os.kill(pid, 9)
-                os.waitpid(pid, 0)
-                self.fail("the prompt did not exit at end of input: %r" % out)
-            self.assertEqual(os.waitstatus_to_exitcode(status), 0)
+            code = term.wait_exit(pid, 30)
+            if code is None:
+                self.fail("the prompt did not exit at end of input: %r" % term.out)
+            self.assertEqual(code, 0)
         finally:
             os.close(fd)
         with open(os.path.join(home.name, ".cache/slant/starlark_history")) as f:

@@ -9,7 +9,6 @@ import json
 import os
 import pty
 import re
-import select
 import shutil
 import signal
 import socket
@@ -291,39 +290,21 @@ class Up(EngineTestCase):
             os.chdir(self.dir)
             os.environ.update(self.env)
             os.execv(SLANT, [SLANT, "up", "--port", str(port)])
-        out = b""
-
-        def read_until(token, timeout=WAIT):
-            nonlocal out
-            deadline = time.time() + timeout
-            while token not in out and time.time() < deadline:
-                ready, _, _ = select.select([fd], [], [], 0.2)
-                if ready:
-                    try:
-                        out += os.read(fd, 4096)
-                    except OSError:
-                        break
-            return token in out
-
+        term = e2e_util.PtyOutput(fd)
         try:
-            self.assertTrue(read_until(b"(ctrl-c) to exit"), out)
-            self.assertIn(b"slant started on http://127.0.0.1:%d/" % port, out)
-            self.assertIn(b"(s) to stream logs", out)
-            self.assertNotIn(b"hello from the cmd", out)
+            self.assertTrue(term.read_until(b"(ctrl-c) to exit", WAIT), term.out)
+            self.assertIn(b"slant started on http://127.0.0.1:%d/" % port, term.out)
+            self.assertIn(b"(s) to stream logs", term.out)
+            self.assertNotIn(b"hello from the cmd", term.out)
             os.write(fd, b"s")
             # Streaming replays the log so far, then follows it.
-            self.assertTrue(read_until(b"hello \xe2\x94\x82 hello from the cmd"), out)
+            self.assertTrue(term.read_until(b"hello \xe2\x94\x82 hello from the cmd", WAIT),
+                            term.out)
             os.write(fd, b"\x03")  # Ctrl-C: the terminal sends SIGINT
-            deadline = time.time() + WAIT
-            done = 0
-            while done == 0 and time.time() < deadline:
-                read_until(b"never printed", timeout=0.2)
-                done, status = os.waitpid(pid, os.WNOHANG)
-            if done == 0:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                self.fail("slant up did not exit on Ctrl-C: %r" % out)
-            self.assertEqual(os.waitstatus_to_exitcode(status), 0)
+            code = term.wait_exit(pid, WAIT)
+            if code is None:
+                self.fail("slant up did not exit on Ctrl-C: %r" % term.out)
+            self.assertEqual(code, 0)
         finally:
             os.close(fd)
 
