@@ -475,22 +475,32 @@ Response Router::trigger(const Request& req) {
   return jsonResponse(req, http::status::ok, Json::object());
 }
 
+std::expected<std::vector<std::string>, Response> Router::resourceNames(const Request& req,
+                                                                        const Json& value,
+                                                                        std::string_view field) {
+  auto names = stringArray(value, field);
+  if (!names) return std::unexpected(errorResponse(req, http::status::bad_request, names.error()));
+  if (names->empty()) {
+    return std::unexpected(errorResponse(req, http::status::bad_request,
+                                         std::string(field) + " is empty: name a resource"));
+  }
+  for (const auto& name : *names) {
+    if (!api_.resource(name)) {
+      return std::unexpected(
+          errorResponse(req, http::status::not_found, "no such resource " + jsonQuoted(name)));
+    }
+  }
+  return std::move(*names);
+}
+
 Response Router::setDisabled(const Request& req, bool disabled) {
   auto body = parseBody(req);
   if (!body) return errorResponse(req, http::status::bad_request, body.error());
   if (!body->is_object() || !body->contains("names")) {
     return errorResponse(req, http::status::bad_request, R"(the body must be {"names": [...]})");
   }
-  auto names = stringArray((*body)["names"], "names");
-  if (!names) return errorResponse(req, http::status::bad_request, names.error());
-  if (names->empty()) {
-    return errorResponse(req, http::status::bad_request, "names is empty: name a resource");
-  }
-  for (const auto& name : *names) {
-    if (!api_.resource(name)) {
-      return errorResponse(req, http::status::not_found, "no such resource " + jsonQuoted(name));
-    }
-  }
+  auto names = resourceNames(req, (*body)["names"], "names");
+  if (!names) return std::move(names.error());
   auto done = api_.setDisabled(*names, disabled);
   if (!done) return errorResponse(req, http::status::bad_request, done.error());
   return jsonResponse(req, http::status::ok, Json::object());
@@ -503,12 +513,8 @@ Response Router::setTriggerMode(const Request& req) {
     return errorResponse(req, http::status::bad_request,
                          R"(the body must be {"manifest_names": [...], "trigger_mode": 0 or 1})");
   }
-  auto names = stringArray((*body)["manifest_names"], "manifest_names");
-  if (!names) return errorResponse(req, http::status::bad_request, names.error());
-  if (names->empty()) {
-    return errorResponse(req, http::status::bad_request,
-                         "manifest_names is empty: name a resource");
-  }
+  auto names = resourceNames(req, (*body)["manifest_names"], "manifest_names");
+  if (!names) return std::move(names.error());
   // Tilt's model.TriggerMode: 0 auto, 1 manual (with auto init), 2 manual, 3 auto (with manual
   // init). Whether the first update starts by itself was decided at startup; only the auto or
   // manual half matters now.
@@ -522,11 +528,6 @@ Response Router::setTriggerMode(const Request& req) {
   std::int64_t m = mode.get<std::int64_t>();
   model::TriggerMode trigger_mode =
       m == 0 || m == 3 ? model::TriggerMode::kAuto : model::TriggerMode::kManual;
-  for (const auto& name : *names) {
-    if (!api_.resource(name)) {
-      return errorResponse(req, http::status::not_found, "no such resource " + jsonQuoted(name));
-    }
-  }
   auto done = api_.setTriggerMode(*names, trigger_mode);
   if (!done) return errorResponse(req, http::status::bad_request, done.error());
   return jsonResponse(req, http::status::ok, Json::object());

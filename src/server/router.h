@@ -17,6 +17,7 @@
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <expected>
 #include <functional>
 #include <map>
 #include <optional>
@@ -87,6 +88,11 @@ class Router {
   Response resource(const Request& req, std::string_view name);
   Response logs(const Request& req, std::string_view query);
   Response trigger(const Request& req);
+  /// The non-empty list of existing resource names in `value` (the body's `field`), or the
+  /// error response: 400 for a malformed or empty list, 404 naming an unknown resource.
+  std::expected<std::vector<std::string>, Response> resourceNames(const Request& req,
+                                                                  const nlohmann::json& value,
+                                                                  std::string_view field);
   Response setDisabled(const Request& req, bool disabled);
   Response setTriggerMode(const Request& req);
   Response setArgs(const Request& req);
