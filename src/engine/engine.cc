@@ -396,10 +396,14 @@ void Engine::onFiles(const std::string& name, std::vector<std::string> paths) {
     if (hit) any |= r->pending_files.insert(std::move(p)).second;
   }
   if (!any) return;
-  if (!r->current && r->update != UpdateStatus::kError && r->wantsUpdate()) {
-    r->update = UpdateStatus::kPending;
+  filesPending(*r);
+}
+
+void Engine::filesPending(Res& r) {
+  if (!r.current && r.update != UpdateStatus::kError && r.wantsUpdate()) {
+    r.update = UpdateStatus::kPending;
   }
-  changed(name);
+  changed(r.spec.name);
   reconcileSoon();
 }
 

@@ -140,6 +140,8 @@ class Engine : public EngineApi {
   void onTiltfileLoaded(TiltfileResult result);
   void applyProject(model::Project project);
   void onFiles(const std::string& name, std::vector<std::string> paths);
+  /// New pending files arrived for `r`: mark it pending if it will update, and reconcile.
+  void filesPending(Res& r);
   void onCmdExit(const std::string& name, ProcessId id, const ExitStatus& status);
   void onServeExit(const std::string& name, ProcessId id, const ExitStatus& status);
   void onProbe(const std::string& name, ProbeId id, bool ready, const std::string& detail);

@@ -26,15 +26,6 @@ namespace slant::engine {
 
 namespace {
 
-std::string joined(const std::vector<std::string>& argv) {
-  std::string out;
-  for (const auto& a : argv) {
-    if (!out.empty()) out += " ";
-    out += a;
-  }
-  return out;
-}
-
 bool existsLocally(const std::string& path) {
   std::error_code ec;
   return std::filesystem::exists(std::filesystem::symlink_status(path, ec));
@@ -84,11 +75,7 @@ void Engine::onImageFiles(const std::string& name, const std::string& ref,
   if (!any) return;
   r->pending_images.insert(ref);
   dirty_images_.insert(ref);
-  if (!r->current && r->update != UpdateStatus::kError && r->wantsUpdate()) {
-    r->update = UpdateStatus::kPending;
-  }
-  changed(name);
-  reconcileSoon();
+  filesPending(*r);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -168,12 +155,11 @@ void Engine::liveUpdateStep(const std::string& name, std::size_t next) {
   const std::vector<model::LiveUpdateStep>& runs = r->live_plan.runs;
   if (next < runs.size()) {
     const model::LiveUpdateStep& step = runs[next];
+    std::string text = joinArgs(step.cmd);
     if (!step.echo_off) {
       log(name, LogSource::kBuild, LogLevel::kInfo,
-          "[CMD " + std::to_string(next + 1) + "/" + std::to_string(runs.size()) + "] " +
-              joined(step.cmd));
+          "[CMD " + std::to_string(next + 1) + "/" + std::to_string(runs.size()) + "] " + text);
     }
-    std::string text = joined(step.cmd);
     auto op = std::make_shared<OpId>(0);
     *op = backends_.containers.exec(
         id, step.cmd,

@@ -19,15 +19,20 @@ namespace slant::engine {
 /// How many finished builds a resource keeps.
 inline constexpr std::size_t kHistory = 10;
 
-/// The command as Tilt prints it: the script of `sh -c SCRIPT`, else argv joined by spaces.
-inline std::string commandText(const model::Cmd& cmd) {
-  if (cmd.argv.size() == 3 && cmd.argv[0] == "sh" && cmd.argv[1] == "-c") return cmd.argv[2];
+/// argv joined by spaces, as Tilt prints a command.
+inline std::string joinArgs(const std::vector<std::string>& argv) {
   std::string out;
-  for (const auto& a : cmd.argv) {
+  for (const auto& a : argv) {
     if (!out.empty()) out += " ";
     out += a;
   }
   return out;
+}
+
+/// The command as Tilt prints it: the script of `sh -c SCRIPT`, else argv joined by spaces.
+inline std::string commandText(const model::Cmd& cmd) {
+  if (cmd.argv.size() == 3 && cmd.argv[0] == "sh" && cmd.argv[1] == "-c") return cmd.argv[2];
+  return joinArgs(cmd.argv);
 }
 
 /// Go's %q for the printable text of a command: quotes and backslashes escaped.
