@@ -457,6 +457,19 @@ node_setup() {
 # ---------------------------------------------------------------------------------------------
 # up
 
+# Paths outside the state directory that the kubelet and CNI use whatever they are told (the
+# device plugin socket, /var/log/containers, libcni's result cache). The first up records which
+# of them did not exist yet; down removes only those, so a host that had them keeps them.
+host_dirs=(/var/lib/kubelet /var/lib/kubelet/device-plugins /var/log/containers /var/lib/cni
+  /var/lib/cni/results)
+note_host_dirs() {
+  [[ -f $state/created-host-dirs ]] && return 0
+  local d
+  for d in "${host_dirs[@]}"; do
+    [[ -e $d ]] || echo "$d"
+  done >"$state/created-host-dirs"
+}
+
 up() {
   [[ $(id -u) -eq 0 ]] || die "up needs root (the kubelet and containerd manage mounts, cgroups and network namespaces)"
   local tool
@@ -468,6 +481,7 @@ up() {
   local t0=$SECONDS
   build
   configure
+  note_host_dirs
   node_setup
 
   if ! running etcd; then
@@ -674,13 +688,16 @@ down() {
   ip link delete "$bridge" 2>/dev/null || true
   # libcni's result cache and the kubelet's /var/log/containers links into our pod logs.
   rm -f /var/lib/cni/results/"$cni_network"-* 2>/dev/null || true
-  rmdir /var/lib/cni/results /var/lib/cni 2>/dev/null || true
   find /var/log/containers -maxdepth 1 -type l -lname "$state/*" -delete 2>/dev/null || true
-  # The device plugin socket's path and /var/log/containers are constants of the kubelet's;
-  # remove them (the directories only if empty) unless another kubelet (another cluster) runs.
-  if ! pgrep -x kubelet >/dev/null; then
+  # The host directories the first up found missing (note_host_dirs), deepest first and only if
+  # empty, unless another kubelet (another cluster) still uses them.
+  local other=0
+  for pid in $(pgrep -x kubelet || true); do
+    alive "$pid" && other=1 # ours may linger as a zombie where nothing reaps orphans
+  done
+  if ((!other)); then
     rm -f /var/lib/kubelet/device-plugins/kubelet.sock
-    rmdir /var/lib/kubelet/device-plugins /var/lib/kubelet /var/log/containers 2>/dev/null || true
+    [[ -f $state/created-host-dirs ]] && sort -r "$state/created-host-dirs" | xargs -r rmdir 2>/dev/null || true
   fi
   rm -rf "$state"
   say "down: stopped and removed $state"
