@@ -616,7 +616,7 @@ class FileWalker {
           return std::nullopt;
         auto it = checker_.builtins().find(id->name);
         if (it == checker_.builtins().end()) return std::nullopt;
-        return StaticValue{id->name, it->second};
+        return StaticValue{std::string(id->name), it->second};
       }
       case syn::NodeKind::kParenExpr:
         return staticValue(static_cast<const syn::ParenExpr*>(e)->x);
@@ -626,7 +626,7 @@ class FileWalker {
         if (!base || d->name == nullptr) return std::nullopt;
         std::optional<Value> member = memberOf(checker_.thread(), base->value, d->name->name);
         if (!member) return std::nullopt;
-        return StaticValue{base->name + "." + d->name->name, *member};
+        return StaticValue{base->name + "." + std::string(d->name->name), *member};
       }
       default:
         return std::nullopt;
@@ -643,7 +643,7 @@ class FileWalker {
     std::vector<std::string> attrs = base->value.object()->attrNames();
     std::vector<std::string_view> names(attrs.begin(), attrs.end());
     std::string msg = std::string(base->value.object()->typeName()) + " " + base->name +
-                      " has no ." + d->name->name + " field or method";
+                      " has no ." + std::string(d->name->name) + " field or method";
     std::string_view hint = starlark::spell::nearest(d->name->name, names);
     if (!hint.empty()) msg += " (did you mean ." + std::string(hint) + "?)";
     problem(d->name_pos.line != 0 ? d->name_pos : d->name->pos, std::move(msg));
@@ -717,7 +717,7 @@ class FileWalker {
     for (const syn::Ident* from : load->from) {
       if (from == nullptr || from->name.empty() || from->name.front() == '_') continue;
       if (std::binary_search(target.exports.begin(), target.exports.end(), from->name)) continue;
-      std::string msg = "load: name " + from->name + " not found in module " + module;
+      std::string msg = "load: name " + std::string(from->name) + " not found in module " + module;
       std::vector<std::string_view> names(target.exports.begin(), target.exports.end());
       std::string_view hint = starlark::spell::nearest(from->name, names);
       if (!hint.empty()) msg += " (did you mean " + std::string(hint) + "?)";
@@ -846,7 +846,7 @@ FileInfo& Checker::checkFile(const std::string& abs, const std::string& display)
       }
     }
     for (const syn::Binding* b : (*file)->module.globals) {
-      if (b != nullptr && b->first != nullptr) fi.exports.push_back(b->first->name);
+      if (b != nullptr && b->first != nullptr) fi.exports.emplace_back(b->first->name);
     }
     std::sort(fi.exports.begin(), fi.exports.end());
     fi.parsed = true;

@@ -98,9 +98,9 @@ struct ConstNode : Node {
 
 /// A variable: a local slot, a cell slot, a free variable or a global, by index.
 struct VarNode : Node {
-  VarNode(Op o, Position p, int32_t i, const std::string* n) : Node(o, p), index(i), name(n) {}
+  VarNode(Op o, Position p, int32_t i, const std::string_view* n) : Node(o, p), index(i), name(n) {}
   int32_t index;
-  const std::string* name;  ///< for "referenced before assignment"
+  const std::string_view* name;  ///< for "referenced before assignment"
 };
 
 struct UnaryNode : Node {
@@ -204,9 +204,9 @@ struct FuncCode {
   Block body;
   Program* program = nullptr;
   int32_t num_locals = 0;
-  std::vector<const std::string*> local_names;
+  std::vector<const std::string_view*> local_names;
   std::vector<int32_t> cells;  ///< locals that closures capture: boxed on entry
-  std::vector<const std::string*> free_names;
+  std::vector<const std::string_view*> free_names;
   /// Parameters: the named ones first (positional, then keyword-only), then *args, then
   /// **kwargs. num_params counts them all, as go.starlark.net's NumParams.
   int32_t num_params = 0;
@@ -284,7 +284,7 @@ struct Program {
   std::deque<FuncCode> functions;
   std::vector<ConstNode*> constants;  ///< every node holding a Value, for clearChildren
   FuncCode* toplevel = nullptr;
-  std::vector<const std::string*> global_names;
+  std::vector<const std::string_view*> global_names;
 
   template <class T, class... A>
   T* make(A&&... args) {

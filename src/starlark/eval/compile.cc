@@ -84,7 +84,7 @@ class Compiler {
   }
 
  private:
-  static inline const std::string kUnknown = "?";
+  static constexpr std::string_view kUnknown = "?";
 
   template <class T, class... A>
   T* make(A&&... args) {

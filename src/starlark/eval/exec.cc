@@ -82,7 +82,7 @@ Result<Value> execRepl(Thread& thread, std::string_view source, StringDict& glob
   const auto& names = module->program().global_names;
   for (size_t i = 0; i < names.size(); ++i) {
     const Value& v = module->globals[i];
-    if (!v.isUnbound()) globals[*names[i]] = v;
+    if (!v.isUnbound()) globals.insert_or_assign(std::string(*names[i]), v);
   }
   TRY(std::move(result));
   return Value();

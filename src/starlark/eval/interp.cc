@@ -35,7 +35,6 @@
 // The step counter is advanced on every call and every loop iteration (the back-edges), which
 // is where a runaway computation spends its time; cancellation is checked at the same points.
 #include "starlark/eval/interp.h"
-#include "starlark/spell.h"
 
 #include <pthread.h>
 
@@ -44,6 +43,8 @@
 #include <climits>
 #include <memory>
 #include <span>
+
+#include "starlark/spell.h"
 
 namespace slant::starlark::eval {
 
@@ -137,17 +138,17 @@ constexpr size_t kMaxFramesUnknownStack = 2000;
 }
 
 [[gnu::cold, gnu::noinline]] bool unboundLocal(Frame& fr, const Node* n) {
-  return fail(
-      fr,
-      "local variable " + *static_cast<const VarNode*>(n)->name + " referenced before assignment",
-      n->pos);
+  return fail(fr,
+              "local variable " + std::string(*static_cast<const VarNode*>(n)->name) +
+                  " referenced before assignment",
+              n->pos);
 }
 
 [[gnu::cold, gnu::noinline]] bool unboundGlobal(Frame& fr, const Node* n) {
-  return fail(
-      fr,
-      "global variable " + *static_cast<const VarNode*>(n)->name + " referenced before assignment",
-      n->pos);
+  return fail(fr,
+              "global variable " + std::string(*static_cast<const VarNode*>(n)->name) +
+                  " referenced before assignment",
+              n->pos);
 }
 
 // In an expression handler (bool, with `fr` in scope): evaluates node into out, or fails.

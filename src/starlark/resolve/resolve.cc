@@ -29,7 +29,6 @@
 // rebinding a global; recursion is not a static property and is checked by the evaluator.
 // All errors are collected and reported together, in source order.
 #include "starlark/resolve/resolve.h"
-#include "starlark/spell.h"
 
 #include <algorithm>
 #include <deque>
@@ -37,6 +36,8 @@
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "starlark/spell.h"
 
 namespace slant::starlark::resolve {
 
@@ -292,8 +293,8 @@ class Resolver {
       }
     }
     if (existed && !options_.global_reassign) {
-      error(id->pos, "cannot reassign " + std::string(scopeName(b->scope)) + " " + id->name +
-                         " declared at " + b->first->pos.str());
+      error(id->pos, "cannot reassign " + std::string(scopeName(b->scope)) + " " +
+                         std::string(id->name) + " declared at " + b->first->pos.str());
     }
     id->binding = b;
     return existed;
@@ -341,7 +342,7 @@ class Resolver {
         predeclared_.insert(id->name, b);
       } else {
         b = newBinding(Scope::kUndefined, 0, nullptr);
-        std::string msg = "undefined: " + id->name;
+        std::string msg = "undefined: " + std::string(id->name);
         std::string_view hint = spellcheck(u);
         if (!hint.empty()) {
           msg += " (did you mean ";
@@ -510,15 +511,15 @@ class Resolver {
             continue;
           }
           if (from->name[0] == '_') {
-            error(from->pos,
-                  "load: names with leading underscores are not exported: " + from->name);
+            error(from->pos, "load: names with leading underscores are not exported: " +
+                                 std::string(from->name));
           }
           Ident* id = load->to[i];
           if (options_.load_binds_globally) {
             bind(id);
           } else if (bindLocal(id) && !options_.global_reassign) {
             // The previous declaration cannot be named: its binding may not be resolved yet.
-            error(id->pos, "cannot reassign top-level " + id->name);
+            error(id->pos, "cannot reassign top-level " + std::string(id->name));
           }
         }
         break;
@@ -722,7 +723,7 @@ class Resolver {
         }
         auto* name = static_cast<Ident*>(binary->x);
         if (std::find(seen_names.begin(), seen_names.end(), name->name) != seen_names.end()) {
-          error(name->pos, "keyword argument " + name->name + " repeated");
+          error(name->pos, "keyword argument " + std::string(name->name) + " repeated");
         } else {
           seen_names.push_back(name->name);
         }
@@ -766,24 +767,25 @@ class Resolver {
         case NodeKind::kIdent: {
           auto* id = static_cast<Ident*>(param);
           if (star_star != nullptr) {
-            error(id->pos, "required parameter may not follow **" + star_star->name);
+            error(id->pos, "required parameter may not follow **" + std::string(star_star->name));
           } else if (star != nullptr) {
             num_kwonly++;
           } else if (seen_optional) {
             error(id->pos, "required parameter may not follow optional");
           }
-          if (bind(id)) error(id->pos, "duplicate parameter: " + id->name);
+          if (bind(id)) error(id->pos, "duplicate parameter: " + std::string(id->name));
           break;
         }
         case NodeKind::kBinaryExpr: {
           auto* binary = static_cast<BinaryExpr*>(param);
           if (star_star != nullptr) {
-            error(binary->pos, "optional parameter may not follow **" + star_star->name);
+            error(binary->pos,
+                  "optional parameter may not follow **" + std::string(star_star->name));
           } else if (star != nullptr) {
             num_kwonly++;
           }
           auto* id = static_cast<Ident*>(binary->x);
-          if (bind(id)) error(binary->pos, "duplicate parameter: " + id->name);
+          if (bind(id)) error(binary->pos, "duplicate parameter: " + std::string(id->name));
           seen_optional = true;
           break;
         }
@@ -791,7 +793,7 @@ class Resolver {
           auto* unary = static_cast<UnaryExpr*>(param);
           if (unary->op == Token::kStar) {
             if (star_star != nullptr) {
-              error(unary->pos, "* parameter may not follow **" + star_star->name);
+              error(unary->pos, "* parameter may not follow **" + std::string(star_star->name));
             } else if (star != nullptr) {
               error(unary->pos, "multiple * parameters not allowed");
             } else {
@@ -812,14 +814,15 @@ class Resolver {
     // and a bare * leaves no hole.
     if (star != nullptr) {
       if (auto* id = static_cast<Ident*>(star->x)) {
-        if (bind(id)) error(id->pos, "duplicate parameter: " + id->name);
+        if (bind(id)) error(id->pos, "duplicate parameter: " + std::string(id->name));
         fn->has_varargs = true;
       } else if (num_kwonly == 0) {
         error(star->pos, "bare * must be followed by keyword-only parameters");
       }
     }
     if (star_star != nullptr) {
-      if (bind(star_star)) error(star_star->pos, "duplicate parameter: " + star_star->name);
+      if (bind(star_star))
+        error(star_star->pos, "duplicate parameter: " + std::string(star_star->name));
       fn->has_kwargs = true;
     }
     fn->num_kwonly_params = num_kwonly;

@@ -166,7 +166,7 @@ TEST(Resolver, PutsParametersFirstAndStarParametersAfterNamedOnes) {
   EXPECT_EQ(fn.num_kwonly_params, 2);
   EXPECT_EQ(fn.params.size(), 5u);
   std::vector<std::string> names;
-  for (const Binding* b : fn.locals) names.push_back(b->first->name);
+  for (const Binding* b : fn.locals) names.emplace_back(b->first->name);
   EXPECT_EQ(names, (std::vector<std::string>{"a", "b", "c", "args", "kw", "x"}));
   for (size_t i = 0; i < fn.locals.size(); ++i) {
     EXPECT_EQ(fn.locals[i]->scope, Scope::kLocal);

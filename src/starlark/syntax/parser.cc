@@ -90,7 +90,8 @@ bool terminatesExprList(Token t) {
 
 class Parser {
  public:
-  Parser(File& file, std::string_view source) : file_(file), in_(&file.path, source) {}
+  /// Parses file.source.
+  explicit Parser(File& file) : file_(file), in_(&file.path, file.source) {}
 
   // Advances to the next token and returns the position of the previous one.
   Position nextToken() {
@@ -333,13 +334,14 @@ class Parser {
           Ident* id = parseIdent();
           load->to.push_back(id);
           if (tok_ != Token::kEq) {
-            fail(in_.pos(), "load operand must be \"" + id->name + "\" or " + id->name +
-                                "=\"originalname\" (want '=' after " + id->name + ")");
+            std::string name(id->name);
+            fail(in_.pos(), "load operand must be \"" + name + "\" or " + name +
+                                "=\"originalname\" (want '=' after " + name + ")");
           }
           consume(Token::kEq);
           if (tok_ != Token::kString) {
-            fail(in_.pos(), "original name of loaded symbol must be quoted: " + id->name +
-                                "=\"originalname\"");
+            fail(in_.pos(), "original name of loaded symbol must be quoted: " +
+                                std::string(id->name) + "=\"originalname\"");
           }
           load->from.push_back(loadNameFromLiteral(static_cast<Literal*>(parsePrimary())));
           break;
@@ -372,7 +374,7 @@ class Parser {
   Ident* parseIdent() {
     if (tok_ != Token::kIdent) fail(in_.pos(), "not an identifier");
     auto* id = make<Ident>(val_.pos);
-    id->name.assign(val_.raw);
+    id->name = val_.raw;
     nextToken();
     return id;
   }
@@ -630,7 +632,7 @@ class Parser {
       case Token::kString: {
         auto* lit = make<Literal>(val_.pos);
         lit->token = tok_;
-        lit->raw.assign(val_.raw);
+        lit->raw = val_.raw;
         if (tok_ == Token::kInt) {
           lit->int_value = val_.int_value;
           lit->is_big_int = val_.is_big_int;
@@ -889,9 +891,10 @@ void checkTreeDepth(const std::vector<Stmt*>& stmts) {
   }
 }
 
-std::unique_ptr<File> newFile(std::string path) {
+std::unique_ptr<File> newFile(std::string path, std::string_view source) {
   auto file = std::make_unique<File>();
   file->path = std::move(path);
+  file->source = source;
   return file;
 }
 
@@ -917,9 +920,9 @@ bool endsWithBlankLine(std::string_view s) {
 }  // namespace
 
 Result<std::unique_ptr<File>> parseFile(std::string path, std::string_view source) {
-  auto file = newFile(std::move(path));
+  auto file = newFile(std::move(path), source);
   try {
-    Parser p(*file, source);
+    Parser p(*file);
     p.nextToken();
     p.parseFile(file->stmts);
     checkTreeDepth(file->stmts);
@@ -930,9 +933,9 @@ Result<std::unique_ptr<File>> parseFile(std::string path, std::string_view sourc
 }
 
 Result<std::unique_ptr<File>> parseExpr(std::string path, std::string_view source) {
-  auto file = newFile(std::move(path));
+  auto file = newFile(std::move(path), source);
   try {
-    Parser p(*file, source);
+    Parser p(*file);
     p.nextToken();
     Expr* x = p.parseWholeExpr();
     auto* stmt = file->arena.make<ExprStmt>();
@@ -949,9 +952,9 @@ Result<std::unique_ptr<File>> parseExpr(std::string path, std::string_view sourc
 Result<std::unique_ptr<File>> parseRepl(std::string path, std::string_view source,
                                         bool* incomplete) {
   *incomplete = false;
-  auto file = newFile(std::move(path));
+  auto file = newFile(std::move(path), source);
   try {
-    Parser p(*file, source);
+    Parser p(*file);
     p.nextToken();
     p.parseFile(file->stmts);
     checkTreeDepth(file->stmts);

@@ -19,7 +19,6 @@
 // escapes \a \b \f \n \r \t \v \\ \' \" \ooo \xhh \uXXXX \UXXXXXXXX and backslash-newline. Any
 // other escape is an error, worded as Go words it.
 #include "starlark/syntax/scanner.h"
-#include "starlark/utf8.h"
 
 #include <gmp.h>
 #include <locale.h>
@@ -29,6 +28,8 @@
 #include <cmath>
 #include <cstring>
 #include <utility>
+
+#include "starlark/utf8.h"
 
 namespace slant::starlark::syntax {
 
@@ -263,7 +264,6 @@ int32_t decodeRune(const char* p, const char* end, int* size) {
   }
   return kRuneError;
 }
-
 
 bool isValidUtf8(std::string_view s) {
   const char* p = s.data();
@@ -635,17 +635,10 @@ Token Scanner::next(TokenValue& val) {
     if (line_start_) {
       line_start_ = false;
       int col = 0;
-      for (;;) {
-        c = peekRune();
-        if (c == ' ') {
-          col++;
-        } else if (c == '\t') {
-          col += 8 - (pos_.col - 1) % 8;
-        } else {
-          break;
-        }
-        readRune();
+      for (; p_ != end_ && (*p_ == ' ' || *p_ == '\t'); ++p_, ++pos_.col) {
+        col += *p_ == ' ' ? 1 : 8 - (pos_.col - 1) % 8;
       }
+      c = peekRune();
       blank = c == '#' || c == '\n' || c == 0;
       if (!blank && depth_ == 0) {
         int cur = indents_.back();
@@ -676,11 +669,8 @@ Token Scanner::next(TokenValue& val) {
       return Token::kIndent;
     }
 
+    for (; p_ != end_ && (*p_ == ' ' || *p_ == '\t'); ++p_) ++pos_.col;
     c = peekRune();
-    while (c == ' ' || c == '\t') {
-      readRune();
-      c = peekRune();
-    }
 
     if (c == '#') {
       // A comment runs to the end of the line (the newline is not part of it).
@@ -918,20 +908,33 @@ Token Scanner::scanString(TokenValue& val, int32_t quote, Token kind, bool raw) 
   readRune();
   const char* body_start;
   const char* body_end;
+  bool plain = true;  // the body is ASCII without escapes or \r: its bytes are its value
   if (!triple) {
     body_start = p_;
     for (;;) {
       if (p_ == end_) fail(val.pos, "unexpected EOF in string", true);
-      int32_t c = readRune();
-      if (c == quote) break;
-      if (c == '\n') fail(val.pos, "unexpected newline in string");
-      if (c == '\\') {
-        if (p_ == end_) fail(val.pos, "unexpected EOF in string", true);
-        readRune();
+      auto b = static_cast<unsigned char>(*p_);
+      if (b == static_cast<unsigned char>(q)) {
+        ++p_;
+        ++pos_.col;
+        break;
       }
+      if (b == '\n' || b == '\r') fail(val.pos, "unexpected newline in string");
+      if (b >= 0x80 || b == '\\') {
+        plain = false;
+        readRune();
+        if (b == '\\') {
+          if (p_ == end_) fail(val.pos, "unexpected EOF in string", true);
+          readRune();
+        }
+        continue;
+      }
+      ++p_;
+      ++pos_.col;
     }
     body_end = p_ - 1;
   } else {
+    plain = false;
     readRune();
     readRune();
     body_start = p_;
@@ -953,6 +956,10 @@ Token Scanner::scanString(TokenValue& val, int32_t quote, Token kind, bool raw) 
   }
   val.raw = std::string_view(token_start, p_ - token_start);
   std::string_view body(body_start, body_end - body_start);
+  if (plain) {
+    val.string_value.assign(body);
+    return kind;
+  }
   // go.starlark.net reads a literal rune by rune, so an invalid UTF-8 byte in the source text of
   // a string becomes U+FFFD (an escape such as \xff still yields the byte itself).
   std::string sanitized;

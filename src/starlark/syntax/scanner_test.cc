@@ -292,6 +292,12 @@ const ScanCase kMoreScanCases[] = {
     {"'abc", "foo.star:1:1: unexpected EOF in string"},
     {"'''abc''", "foo.star:1:1: unexpected EOF in string"},
     {"x = 'abc\n'", "foo.star:1:5: unexpected newline in string"},
+    {"x = 'abc\r'", "foo.star:1:5: unexpected newline in string"},
+    {"x = 'é\\'", "foo.star:1:5: unexpected EOF in string"},
+    {"x = 'a\xff"
+     "b' + y",
+     "x = \"a\xef\xbf\xbd"
+     "b\" + y EOF"},
     {"x \\ y", "foo.star:1:4: stray backslash in program"},
     {"if x:\n    a\n  b\n", "foo.star:3:3: unindent does not match any outer indentation level"},
     {"if x:\n\ta\n        b\n", "if x : newline indent a newline b newline outdent EOF"},
