@@ -289,61 +289,82 @@ void writeElems(std::string& out, const std::vector<Value>& elems,
 
 // ---- quoting and number formatting ----------------------------------------------------------
 
+namespace {
+
+// Appends the code point r as Go's strconv quotes it between `quote` characters: the quote and
+// backslash escaped, printable runes as themselves, the C escapes, else \x.., \u.... or \U.......
+void appendQuotedRune(std::string& out, uint32_t r, char quote) {
+  if (r == static_cast<unsigned char>(quote) || r == '\\') {
+    out += '\\';
+    out += static_cast<char>(r);
+    return;
+  }
+  if (isPrintable(r)) {
+    appendUtf8(out, static_cast<int32_t>(r));
+    return;
+  }
+  switch (r) {
+    case '\a':
+      out += "\\a";
+      return;
+    case '\b':
+      out += "\\b";
+      return;
+    case '\f':
+      out += "\\f";
+      return;
+    case '\n':
+      out += "\\n";
+      return;
+    case '\r':
+      out += "\\r";
+      return;
+    case '\t':
+      out += "\\t";
+      return;
+    case '\v':
+      out += "\\v";
+      return;
+    default:
+      break;
+  }
+  if (r < 0x80) {
+    appendHexEscape(out, 'x', r, 2);
+  } else if (r < 0x10000) {
+    appendHexEscape(out, 'u', r, 4);
+  } else {
+    appendHexEscape(out, 'U', r, 8);
+  }
+}
+
+}  // namespace
+
 void writeQuoted(std::string& out, std::string_view s) {
   out += '"';
   size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
+    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {  // the common case, byte by byte
+      out += static_cast<char>(c);
       ++i;
-      if (c == '"' || c == '\\') {
-        out += '\\';
-        out += static_cast<char>(c);
-      } else if (c >= 0x20 && c < 0x7f) {
-        out += static_cast<char>(c);
-      } else {
-        switch (c) {
-          case '\a':
-            out += "\\a";
-            break;
-          case '\b':
-            out += "\\b";
-            break;
-          case '\f':
-            out += "\\f";
-            break;
-          case '\n':
-            out += "\\n";
-            break;
-          case '\r':
-            out += "\\r";
-            break;
-          case '\t':
-            out += "\\t";
-            break;
-          case '\v':
-            out += "\\v";
-            break;
-          default:
-            appendHexEscape(out, 'x', c, 2);
-            break;
-        }
-      }
       continue;
     }
-    auto [r, n] = decodeUtf8(s.substr(i));
-    if (n == 1) {
+    auto [r, n] = c < 0x80 ? std::pair<uint32_t, size_t>{c, 1} : decodeUtf8(s.substr(i));
+    if (c >= 0x80 && n == 1) {
       appendHexEscape(out, 'x', c, 2);  // a malformed byte
-    } else if (isPrintable(r)) {
-      out.append(s.substr(i, n));
-    } else if (r < 0x10000) {
-      appendHexEscape(out, 'u', r, 4);
     } else {
-      appendHexEscape(out, 'U', r, 8);
+      appendQuotedRune(out, r, '"');
     }
     i += n;
   }
   out += '"';
+}
+
+std::string quoteRune(int32_t r) {
+  std::string out = "'";
+  appendQuotedRune(out, static_cast<uint32_t>(r), '\'');
+  out += '\'';
+  return out;
 }
 
 void writeFloat(std::string& out, double f, char conv) {
@@ -952,7 +973,6 @@ bool isFrozen(const Value& x) { return !x.isObject() || x.object()->frozen(); }
 // ---- string interpolation -------------------------------------------------------------------
 
 namespace {
-
 
 std::string conversion(char c) {
   std::string s = "%";

@@ -84,17 +84,17 @@ inline std::unexpected<Error> makeError(std::string message) {
 
 /// Evaluates a Result-returning expression; on error returns the error from the enclosing
 /// function, else yields the value.
-#define TRY(expr)                                                        \
-  ({                                                                     \
-    auto&& _try_result = (expr);                                         \
+#define TRY(expr)                                                             \
+  ({                                                                          \
+    auto&& _try_result = (expr);                                              \
     if (!_try_result) return std::unexpected(std::move(_try_result).error()); \
-    std::move(_try_result).value();                                      \
+    std::move(_try_result).value();                                           \
   })
 
 /// As TRY, for Result<void>.
-#define TRY_VOID(expr)                                                   \
-  do {                                                                   \
-    auto&& _try_result = (expr);                                         \
+#define TRY_VOID(expr)                                                        \
+  do {                                                                        \
+    auto&& _try_result = (expr);                                              \
     if (!_try_result) return std::unexpected(std::move(_try_result).error()); \
   } while (0)
 
@@ -591,7 +591,10 @@ class Builtin final : public Object {
  public:
   static constexpr ObjType kType = ObjType::kBuiltin;
   Builtin(std::string name, BuiltinFn fn, Value receiver = Value(), void* data = nullptr)
-      : Object(kType), name_(std::move(name)), fn_(fn), receiver_(std::move(receiver)),
+      : Object(kType),
+        name_(std::move(name)),
+        fn_(fn),
+        receiver_(std::move(receiver)),
         data_(data) {}
   std::string_view typeName() const override { return "builtin_function_or_method"; }
   void write(std::string& out, bool quoted, std::vector<const Object*>& path) const override;
@@ -703,6 +706,8 @@ Result<int32_t> asInt32(const Value& x);
 Result<Value> numberToInt(const Value& x);
 /// Appends s as a double-quoted literal with Go's strconv.Quote escapes (\n, \x.., \u....).
 void writeQuoted(std::string& out, std::string_view s);
+/// Returns the code point r quoted as Go's %q formats a rune: 'x', '\n', '\x01', '\u00a0'.
+std::string quoteRune(int32_t r);
 /// Appends a float as go.starlark.net formats it: conv 'g'/'G' is the shortest round-trip form
 /// with ".0" added when it would look like an int (str and repr use 'g'); 'e', 'E', 'f' use six
 /// decimals; nan, +inf, -inf are spelled so.

@@ -298,69 +298,6 @@ std::string replaceInvalidUtf8(std::string_view s) {
   return out;
 }
 
-// Whether Go's strconv would print the rune as itself. An approximation of unicode.IsPrint that
-// is exact for ASCII and Latin-1 and knows the usual invisible characters (spaces, format
-// characters, the byte order mark).
-bool isPrintable(int32_t r) {
-  if (r < 0x20 || (r >= 0x7F && r <= 0xA0) || r == 0xAD) return false;
-  if (r >= 0x2000 && r <= 0x200F) return false;
-  if (r >= 0x2028 && r <= 0x202F) return false;
-  if (r >= 0x205F && r <= 0x206F) return false;
-  if (r == 0x3000 || r == 0xFEFF || (r >= 0xFFF9 && r <= 0xFFFB)) return false;
-  if (r >= 0xD800 && r <= 0xF8FF) return false;  // surrogates and private use
-  if (r >= 0xF0000) return false;
-  return true;
-}
-
-// Formats a rune as Go's %q does: 'x', '\n', '\x01', '\u00a0'.
-std::string quoteRune(int32_t r) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "'";
-  switch (r) {
-    case '\a':
-      out += "\\a";
-      break;
-    case '\b':
-      out += "\\b";
-      break;
-    case '\f':
-      out += "\\f";
-      break;
-    case '\n':
-      out += "\\n";
-      break;
-    case '\r':
-      out += "\\r";
-      break;
-    case '\t':
-      out += "\\t";
-      break;
-    case '\v':
-      out += "\\v";
-      break;
-    case '\\':
-      out += "\\\\";
-      break;
-    case '\'':
-      out += "\\'";
-      break;
-    default:
-      if (isPrintable(r)) {
-        appendUtf8(out, r);
-      } else if (r < 0x80) {
-        out += "\\x";
-        out += kHex[r >> 4];
-        out += kHex[r & 0xF];
-      } else {
-        int digits = r < 0x10000 ? 4 : 8;
-        out += digits == 4 ? "\\u" : "\\U";
-        for (int i = digits - 1; i >= 0; --i) out += kHex[(r >> (4 * i)) & 0xF];
-      }
-  }
-  out += '\'';
-  return out;
-}
-
 // Returns the keyword token for s, kIllegal for a reserved word (as go.starlark.net reserves
 // them), or kIdent.
 Token keywordToken(std::string_view s) {
