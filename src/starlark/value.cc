@@ -542,6 +542,10 @@ Result<uint32_t> Object::hash() const {
   return makeError("unhashable type: " + std::string(typeName()));
 }
 
+std::string Object::noSuchAttr(std::string_view name) const {
+  return std::string(typeName()) + " has no ." + std::string(name) + " field or method";
+}
+
 Result<void> Object::setAttr(std::string_view name, Value) {
   return makeError("can't assign to ." + std::string(name) + " field of " +
                    std::string(typeName()));

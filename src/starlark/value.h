@@ -268,6 +268,9 @@ class Object {
   }
   /// All attribute names (fields and methods), sorted, for dir().
   virtual std::vector<std::string> attrNames() const { return {}; }
+  /// What x.name says when attr found nothing (go.starlark.net's NoSuchAttrError); the default
+  /// is "T has no .name field or method".
+  virtual std::string noSuchAttr(std::string_view name) const;
   /// x.name = v. Default: error "T has no .name field" / cannot set.
   virtual Result<void> setAttr(std::string_view name, Value v);
 
@@ -628,6 +631,10 @@ struct Method {
 const Method* findMethod(const Value& x, std::string_view name);
 /// The method names of x's type, sorted, for dir().
 std::vector<std::string> methodNames(const Value& x);
+/// The error of x.name when x has no such field or method, as go.starlark.net's getAttr words
+/// it: Object::noSuchAttr (or "T has no .name field or method"), then "(did you mean .n?)" when
+/// one of x's methods or attributes is spelled close to name.
+std::string noSuchAttrMessage(const Value& x, std::string_view name);
 
 // ---- value semantics (value.cc, ops.cc) ------------------------------------------------------
 

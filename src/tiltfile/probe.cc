@@ -42,6 +42,10 @@ Result<std::optional<Value>> ProbeObject::attr(Thread& thread, std::string_view 
   return fields_.as<starlark::lib::Struct>()->attr(thread, name);
 }
 
+std::string ProbeObject::noSuchAttr(std::string_view name) const {
+  return fields_.as<starlark::lib::Struct>()->noSuchAttr(name);
+}
+
 std::vector<std::string> ProbeObject::attrNames() const {
   return fields_.as<starlark::lib::Struct>()->attrNames();
 }

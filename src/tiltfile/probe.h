@@ -34,6 +34,7 @@ class ProbeObject final : public starlark::Object {
   starlark::Result<std::optional<starlark::Value>> attr(starlark::Thread& thread,
                                                         std::string_view name) const override;
   std::vector<std::string> attrNames() const override;
+  std::string noSuchAttr(std::string_view name) const override;
   void clearChildren() override;
 
   /// The probe (or, for an action, a probe with only that action set).

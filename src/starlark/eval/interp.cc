@@ -396,19 +396,7 @@ bool attrField(Frame& fr, const Value& x, std::string_view name, Value& out, con
       return true;
     }
   }
-  std::string msg = std::string(typeName(x)) + " has no ." + std::string(name) + " field or method";
-  std::vector<std::string> names = methodNames(x);
-  if (x.isObject()) {
-    for (std::string& s : x.object()->attrNames()) names.push_back(std::move(s));
-  }
-  std::vector<std::string_view> candidates(names.begin(), names.end());
-  std::string_view hint = spell::nearest(name, candidates);
-  if (!hint.empty()) {
-    msg += " (did you mean .";
-    msg += hint;
-    msg += "?)";
-  }
-  return fail(fr, std::move(msg), pos);
+  return fail(fr, noSuchAttrMessage(x, name), pos);
 }
 
 // x.name for a value that is not being called: a bound method or a field.

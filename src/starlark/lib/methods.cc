@@ -9,6 +9,7 @@
 #include <array>
 #include <cstring>
 
+#include "starlark/spell.h"
 #include "starlark/value.h"
 
 namespace slant::starlark {
@@ -85,6 +86,24 @@ std::vector<std::string> methodNames(const Value& x) {
   names.reserve(table->methods().size());
   for (const Method& m : table->methods()) names.emplace_back(m.name);
   return names;
+}
+
+std::string noSuchAttrMessage(const Value& x, std::string_view name) {
+  std::string msg = x.isObject() ? x.object()->noSuchAttr(name)
+                                 : std::string(typeName(x)) + " has no ." + std::string(name) +
+                                       " field or method";
+  std::vector<std::string> names = methodNames(x);
+  if (x.isObject()) {
+    for (std::string& s : x.object()->attrNames()) names.push_back(std::move(s));
+  }
+  std::vector<std::string_view> candidates(names.begin(), names.end());
+  std::string_view hint = spell::nearest(name, candidates);
+  if (!hint.empty()) {
+    msg += " (did you mean .";
+    msg += hint;
+    msg += "?)";
+  }
+  return msg;
 }
 
 }  // namespace slant::starlark

@@ -101,13 +101,17 @@ const Value* Struct::field(std::string_view name) const { return findMember(fiel
 
 Result<std::optional<Value>> Struct::attr(Thread&, std::string_view name) const {
   if (const Value* v = field(name)) return *v;
-  // As go.starlark.net, a missing field is an error that names the struct's constructor.
+  return std::nullopt;
+}
+
+std::string Struct::noSuchAttr(std::string_view name) const {
+  // As go.starlark.net, the message names the struct's constructor.
   std::string msg;
   if (!constructor_.isNone()) {
     writeValue(msg, constructor_, true);
     msg.push_back(' ');
   }
-  return makeError(cat(msg, "struct has no .", name, " attribute"));
+  return cat(msg, "struct has no .", name, " attribute");
 }
 
 std::vector<std::string> Struct::attrNames() const { return memberNames(fields_); }

@@ -31,6 +31,7 @@ class Struct final : public Object {
   Result<bool> equals(const Object& other, int depth) const override;
   Result<std::optional<Value>> attr(Thread& thread, std::string_view name) const override;
   std::vector<std::string> attrNames() const override;
+  std::string noSuchAttr(std::string_view name) const override;
   Result<std::optional<Value>> binaryOp(syntax::Token op, const Value& other,
                                         Side side) const override;
   void clearChildren() override;

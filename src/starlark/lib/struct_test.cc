@@ -48,8 +48,13 @@ TEST_F(StructTest, HasAttributes) {
             "error: getattr: struct has no .protocol attribute");
   EXPECT_EQ(show(call("getattr", {s, S("protocol"), I(1)})), "1");
   auto attr = s.object()->attr(thread_, "protocol");
-  ASSERT_FALSE(attr);
-  EXPECT_EQ(attr.error().message(), "struct has no .protocol attribute");
+  ASSERT_TRUE(attr);
+  EXPECT_FALSE(attr->has_value());
+  EXPECT_EQ(s.object()->noSuchAttr("protocol"), "struct has no .protocol attribute");
+  // A close spelling gets go.starlark.net's hint, from x.name and (better than Go) getattr.
+  EXPECT_EQ(noSuchAttrMessage(s, "prt"), "struct has no .prt attribute (did you mean .port?)");
+  EXPECT_EQ(show(call("getattr", {s, S("hst")})),
+            "error: getattr: struct has no .hst attribute (did you mean .host?)");
 }
 
 TEST_F(StructTest, AddsStructsWithTheSameConstructor) {

@@ -236,7 +236,7 @@ Result<Value> getattr(Thread& thread, const BuiltinCall& call) {
     if (*v) return std::move(**v);
   }
   if (!dflt.isUnbound()) return dflt;
-  return makeError(cat("getattr: ", typeName(object), " has no .", name, " field or method"));
+  return makeError(cat("getattr: ", noSuchAttrMessage(object, name)));
 }
 
 Result<Value> hasattr(Thread& thread, const BuiltinCall& call) {

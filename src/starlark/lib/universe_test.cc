@@ -229,7 +229,7 @@ TEST_F(Universe, DirGetattrHasattr) {
   EXPECT_EQ(show(call("hasattr", {s, S("onion")})), "False");
   EXPECT_EQ(str(*call("getattr", {s, S("union")})), "<built-in method union of set value>");
   EXPECT_EQ(show(call("getattr", {s, S("onion")})),
-            "error: getattr: set has no .onion field or method");
+            "error: getattr: set has no .onion field or method (did you mean .union?)");
   EXPECT_EQ(show(call("getattr", {s, S("onion"), I(42)})), "42");
   // A bound method obtained by getattr works like x.f.
   Value upper = *call("getattr", {S("abc"), S("upper")});
