@@ -9,6 +9,8 @@
 #   MINTIME      seconds each timed run must last at least (default: 1, as Go's -benchtime)
 #   RSS_SECONDS  target length, in go.starlark.net time, of the fixed-n peak-memory runs
 #                (default: 0.5)
+#   ROUNDS       timed runs of each workload file per implementation, alternating between them;
+#                each row keeps its fastest run (default: 3)
 #
 # What runs (see docs/performance.md):
 #  - go.starlark.net's own starlark/testdata/benchmark.star, read in place from Debian's
@@ -28,6 +30,7 @@ build=${BUILD_DIR:-$root/build-bench}
 [[ $build = /* ]] || build=$root/$build
 mintime=${MINTIME:-1}
 rss_seconds=${RSS_SECONDS:-0.5}
+rounds=${ROUNDS:-3}
 outdir=$root/bench/out
 go_testdata=/usr/share/gocode/src/go.starlark.net/starlark/testdata
 time_cmd=/usr/bin/time
@@ -71,18 +74,33 @@ raw=$build/bench/raw
 rm -rf "$raw"
 mkdir -p "$raw"
 
-# run_timed IMPL BIN MODE FILE TAG: times every operation of FILE; output in $raw/TAG.IMPL.
+# run_timed IMPL BIN MODE FILE TAG ROUND: times every operation of FILE; output in
+# $raw/TAG.IMPL.ROUND.
 run_timed() {
-  local impl=$1 bin=$2 mode=$3 file=$4 tag=$5
+  local impl=$1 bin=$2 mode=$3 file=$4 tag=$5 round=$6
+  local out=$raw/$tag.$impl.$round
   if [[ -z $bin ]]; then
-    : >"$raw/$tag.$impl"
+    : >"$out"
     return
   fi
-  "$bin" "$mode" "$file" -mintime "$mintime" >"$raw/$tag.$impl" 2>"$raw/$tag.$impl.err" || {
+  "$bin" "$mode" "$file" -mintime "$mintime" >"$out" 2>"$out.err" || {
     echo "bench-starlark: $impl $mode $file failed:" >&2
-    grep -h FAIL "$raw/$tag.$impl" >&2 || tail -n 5 "$raw/$tag.$impl.err" >&2
+    grep -h FAIL "$out" >&2 || tail -n 5 "$out.err" >&2
     status=1
   }
+}
+
+# best_of TAG IMPL: each operation's line from the round with the lowest wall ns/op, into
+# $raw/TAG.IMPL. The machine's speed drifts (a shared VM: the same binary measured 450 and
+# 780 µs/op minutes apart), and the fastest of a few alternating runs is the steadiest estimate.
+best_of() {
+  local tag=$1 impl=$2
+  awk -F'\t' '$2 != "FAIL" && NF >= 4 {
+      if (!($1 in best) || $3 + 0 < best[$1] + 0) { best[$1] = $3; line[$1] = $0 }
+      if (!($1 in order)) { order[$1] = ++n; names[n] = $1 }
+    }
+    END { for (i = 1; i <= n; i++) print line[names[i]] }' \
+    $(seq -f "$raw/$tag.$impl.%g" 1 "$rounds") >"$raw/$tag.$impl"
 }
 
 # max_rss BIN MODE FILE N [NAME]: peak RSS in KiB of one fixed-n run, or "-" on failure.
@@ -110,8 +128,13 @@ lookup() {
 measure() {
   local prefix=$1 mode=$2 file=$3 tag=$4
   echo "bench-starlark: $tag ($mode)" >&2
-  run_timed go "$go_bin" "$mode" "$file" "$tag"
-  run_timed slant "$slant_bin" "$mode" "$file" "$tag"
+  local round
+  for ((round = 1; round <= rounds; round++)); do
+    run_timed go "$go_bin" "$mode" "$file" "$tag" "$round"
+    run_timed slant "$slant_bin" "$mode" "$file" "$tag" "$round"
+  done
+  best_of "$tag" go
+  best_of "$tag" slant
   local name go_n go_ns go_cpu slant_n slant_ns slant_cpu n label only
   while IFS=$'\t' read -r name _; do
     IFS=$'\t' read -r go_n go_ns go_cpu < <(lookup "$raw/$tag.go" "$name")
@@ -148,7 +171,7 @@ mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
   echo "- machine: $(nproc) CPUs, $cpu, $mem RAM; load average before the run: $load_before"
   echo "- slant: Release build, $(c++ --version | head -n 1); go.starlark.net: Debian golang-starlark-dev $(dpkg-query -W -f='${Version}' golang-starlark-dev 2>/dev/null || echo '?'), $(go version | cut -d' ' -f3)"
-  echo "- timing: each operation repeated until a run lasts at least ${mintime} s of wall time (n grown as Go's testing.B does); ns/op and speed-up are wall time; the last column compares CPU time (user+system of the whole process, so Go's concurrent garbage collector counts); peak memory: max RSS of one process running the operation n times, n the same for both (about ${rss_seconds} s of go.starlark.net's time)"
+  echo "- timing: each operation repeated until a run lasts at least ${mintime} s of wall time (n grown as Go's testing.B does), in ${rounds} rounds alternating between the implementations, keeping each one's fastest round; ns/op and speed-up are wall time; the last column compares CPU time (user+system of the whole process, so Go's concurrent garbage collector counts); peak memory: max RSS of one process running the operation n times, n the same for both (about ${rss_seconds} s of go.starlark.net's time)"
   echo "- load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   python3 - "$results" <<'EOF'
