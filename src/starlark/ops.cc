@@ -101,7 +101,7 @@ std::unexpected<Error> depthExceeded() {
 }
 
 template <class T>
-Result<bool> elemsEqual(const std::vector<Value>& x, const std::vector<Value>& y, int depth) {
+Result<bool> elemsEqual(const ValueVector& x, const ValueVector& y, int depth) {
   if (x.size() != y.size()) return false;
   for (size_t i = 0; i < x.size(); ++i)
     if (!TRY(equalDepth(x[i], y[i], depth - 1))) return false;
@@ -120,7 +120,7 @@ std::optional<int> quickCompare(const Value& a, const Value& b) {
   return std::nullopt;
 }
 
-Result<int> elemsCompare(const std::vector<Value>& x, const std::vector<Value>& y, int depth) {
+Result<int> elemsCompare(const ValueVector& x, const ValueVector& y, int depth) {
   const size_t n = std::min(x.size(), y.size());
   if (n > 0 && depth - 1 < 1) return depthExceeded();
   for (size_t i = 0; i < n; ++i) {
@@ -175,10 +175,10 @@ Result<Value> repeat(const Value& seq, const Value& n) {
     for (int64_t i = 0; i < k; ++i) out += s;
     return makeString(std::move(out));
   }
-  const std::vector<Value>& elems =
+  const ValueVector& elems =
       seq.is(ObjType::kList) ? seq.as<List>()->elems() : seq.as<Tuple>()->elems();
   const int64_t k = TRY(repeatCount(elems.size(), n));
-  std::vector<Value> out;
+  ValueVector out;
   out.reserve(elems.size() * static_cast<size_t>(k));
   for (int64_t i = 0; i < k; ++i) out.insert(out.end(), elems.begin(), elems.end());
   if (seq.is(ObjType::kList)) return make<List>(std::move(out));
@@ -189,8 +189,8 @@ bool isSequenceForRepeat(const Value& x) {
   return x.isString() || x.is(ObjType::kList) || x.is(ObjType::kTuple);
 }
 
-Value concat(const std::vector<Value>& x, const std::vector<Value>& y, bool list) {
-  std::vector<Value> out;
+Value concat(const ValueVector& x, const ValueVector& y, bool list) {
+  ValueVector out;
   out.reserve(x.size() + y.size());
   out.insert(out.end(), x.begin(), x.end());
   out.insert(out.end(), y.begin(), y.end());
@@ -231,7 +231,7 @@ Result<Value> membership(const Value& x, const Value& y) {
     switch (y.object()->objType()) {
       case ObjType::kList:
       case ObjType::kTuple: {
-        const std::vector<Value>& elems =
+        const ValueVector& elems =
             y.is(ObjType::kList) ? y.as<List>()->elems() : y.as<Tuple>()->elems();
         for (const Value& e : elems)
           if (TRY(equal(e, x))) return Value::boolean(true);
@@ -673,7 +673,7 @@ Result<Value> getIndex(const Value& x, const Value& y) {
   if (x.isObject()) {
     const ObjType t = x.object()->objType();
     if (t == ObjType::kList && y.isSmallInt()) {
-      const std::vector<Value>& elems = x.as<List>()->elems();
+      const ValueVector& elems = x.as<List>()->elems();
       const int64_t n = static_cast<int64_t>(elems.size());
       int64_t i = y.asSmallInt();
       if (i < 0) i += n;
@@ -784,9 +784,9 @@ Result<Value> slice(const Value& x, const Value& lo, const Value& hi, const Valu
                          clampToInt64(rstep * step));
     }
     default: {
-      const std::vector<Value>& elems =
+      const ValueVector& elems =
           t == ObjType::kList ? x.as<List>()->elems() : x.as<Tuple>()->elems();
-      std::vector<Value> out;
+      ValueVector out;
       if (step == 1) {
         if (t == ObjType::kTuple && start == 0 && end == n) return x;
         out.assign(elems.begin() + start, elems.begin() + end);

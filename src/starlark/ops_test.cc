@@ -19,21 +19,21 @@ Value S(std::string s) { return makeString(std::move(s)); }
 Value I(int64_t i) { return Value::smallInt(i); }
 Value F(double f) { return Value::floating(f); }
 Value B(bool b) { return Value::boolean(b); }
-Value L(std::vector<Value> v) { return make<List>(std::move(v)); }
-Value T(std::vector<Value> v) { return make<Tuple>(std::move(v)); }
+Value L(ValueVector v) { return make<List>(std::move(v)); }
+Value T(ValueVector v) { return make<Tuple>(std::move(v)); }
 Value D(std::vector<std::pair<Value, Value>> items) {
   Value d = make<Dict>();
   for (auto& [k, v] : items) EXPECT_TRUE(d.as<Dict>()->set(k, v).has_value());
   return d;
 }
-Value SetOf(std::vector<Value> elems) {
+Value SetOf(ValueVector elems) {
   Value s = make<Set>();
   for (auto& e : elems) EXPECT_TRUE(s.as<Set>()->add(e).has_value());
   return s;
 }
 Value R(int64_t start, int64_t stop, int64_t step = 1) { return make<Range>(start, stop, step); }
 Value Chars(std::string_view s) {
-  std::vector<Value> v;
+  ValueVector v;
   for (char c : s) v.push_back(S(std::string(1, c)));
   return L(std::move(v));
 }
@@ -137,9 +137,9 @@ TEST(Ops, SortsMixedNumbersStablyWithCompare3) {
   // float.star: sorted([inf, neginf, nan, 1e300, -1e300, 1.0, -1.0, 1, -1, 1e-300, -1e-300, 0,
   // 0.0, negzero, 1e-300, -1e-300])
   const double inf = INFINITY, nan = NAN;
-  std::vector<Value> v = {F(inf),  F(-inf), F(nan),    F(1e300),  F(-1e300),  F(1.0),
-                          F(-1.0), I(1),    I(-1),     F(1e-300), F(-1e-300), I(0),
-                          F(0.0),  F(-0.0), F(1e-300), F(-1e-300)};
+  ValueVector v = {F(inf),  F(-inf), F(nan),    F(1e300),  F(-1e300),  F(1.0),
+                   F(-1.0), I(1),    I(-1),     F(1e-300), F(-1e-300), I(0),
+                   F(0.0),  F(-0.0), F(1e-300), F(-1e-300)};
   std::stable_sort(v.begin(), v.end(),
                    [](const Value& a, const Value& b) { return *compare3(a, b) < 0; });
   EXPECT_EQ(repr(L(v)),

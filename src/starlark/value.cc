@@ -277,8 +277,7 @@ bool pathContains(const std::vector<const Object*>& path, const Object* o) {
   return std::find(path.begin(), path.end(), o) != path.end();
 }
 
-void writeElems(std::string& out, const std::vector<Value>& elems,
-                std::vector<const Object*>& path) {
+void writeElems(std::string& out, const ValueVector& elems, std::vector<const Object*>& path) {
   for (size_t i = 0; i < elems.size(); ++i) {
     if (i > 0) out += ", ";
     writeValue(out, elems[i], true, path);
@@ -460,9 +459,10 @@ uint32_t hashBytes(std::string_view s) {
 
 namespace {
 
-// Object allocation. Blocks of up to kPoolClasses * kPoolGranule bytes are recycled through
-// per-thread free lists (one per 16-byte size class): glibc's malloc is slow for the bursts of
-// small objects an interpreter makes and frees. Every block comes from ::operator new, so a block
+// Small-block allocation (poolAllocate: objects, and the element buffers of ValueVector). Blocks
+// of up to kPoolClasses * kPoolGranule bytes are recycled through per-thread free lists (one per
+// 16-byte size class): glibc's malloc is slow for the bursts of small objects and buffers an
+// interpreter makes and frees. Every block comes from ::operator new, so a block
 // may be freed on another thread (it joins that thread's list) or after this thread's pool is
 // gone (it goes back to ::operator delete). Sanitizer builds skip the pool, so that
 // AddressSanitizer sees every object's lifetime.
@@ -501,9 +501,9 @@ ObjectPool::~ObjectPool() {
 
 }  // namespace
 
-void* Object::operator new(size_t size) {
+void* poolAllocate(size_t size) {
   if (kUsePool && size <= kPoolClasses * kPoolGranule && !t_pool_dead) {
-    const size_t c = (size - 1) / kPoolGranule;
+    const size_t c = size == 0 ? 0 : (size - 1) / kPoolGranule;
     ObjectPool& pool = t_pool;
     if (FreeBlock* b = pool.free[c]) {
       pool.free[c] = b->next;
@@ -515,9 +515,9 @@ void* Object::operator new(size_t size) {
   return ::operator new(size);
 }
 
-void Object::operator delete(void* p, size_t size) {
+void poolFree(void* p, size_t size) noexcept {
   if (kUsePool && size <= kPoolClasses * kPoolGranule && !t_pool_dead) {
-    const size_t c = (size - 1) / kPoolGranule;
+    const size_t c = size == 0 ? 0 : (size - 1) / kPoolGranule;
     ObjectPool& pool = t_pool;
     if (pool.count[c] < kPoolMaxFree) {
       auto* b = static_cast<FreeBlock*>(p);
@@ -529,6 +529,10 @@ void Object::operator delete(void* p, size_t size) {
   }
   ::operator delete(p);
 }
+
+void* Object::operator new(size_t size) { return poolAllocate(size); }
+
+void Object::operator delete(void* p, size_t size) { poolFree(p, size); }
 
 Object::Object(ObjType type) : type_(type) {
   if (Heap* h = t_current_heap) h->link(this);
@@ -1120,7 +1124,7 @@ class SequenceIterator final : public Iterator {
     }
   }
   bool next(Value& out) override {
-    const std::vector<Value>& elems = seq_->elems();
+    const ValueVector& elems = seq_->elems();
     if (i_ >= elems.size()) return false;
     out = elems[i_++];
     return true;
@@ -1177,8 +1181,8 @@ class RangeIterator final : public Iterator {
   int64_t i_ = 0;
 };
 
-Result<std::vector<Value>> tableKeys(const HashTable& t) {
-  std::vector<Value> out;
+Result<ValueVector> tableKeys(const HashTable& t) {
+  ValueVector out;
   out.reserve(t.size());
   t.forEach([&](const HashTable::Entry& e) {
     out.push_back(e.key);
@@ -1210,7 +1214,7 @@ Result<std::unique_ptr<Iterator>> Iterator::of(const Value& x) {
   return makeError(std::string(typeName(x)) + " value is not iterable");
 }
 
-Result<std::vector<Value>> collect(const Value& iterable) {
+Result<ValueVector> collect(const Value& iterable) {
   if (iterable.isObject()) {
     switch (iterable.object()->objType()) {
       case ObjType::kList:
@@ -1223,7 +1227,7 @@ Result<std::vector<Value>> collect(const Value& iterable) {
         return tableKeys(iterable.as<Set>()->table);
       case ObjType::kRange: {
         const Range* r = iterable.as<Range>();
-        std::vector<Value> out;
+        ValueVector out;
         out.reserve(static_cast<size_t>(*r->length()));
         for (int64_t i = 0; i < *r->length(); ++i) out.push_back(Value::smallInt(r->at(i)));
         return out;
@@ -1233,7 +1237,7 @@ Result<std::vector<Value>> collect(const Value& iterable) {
     }
   }
   std::unique_ptr<Iterator> it = TRY(Iterator::of(iterable));
-  std::vector<Value> out;
+  ValueVector out;
   if (std::optional<int64_t> n = length(iterable); n && *n > 0)
     out.reserve(static_cast<size_t>(*n));
   for (Value v; it->next(v);) out.push_back(std::move(v));

@@ -228,6 +228,31 @@ class Value {
   } u_;
 };
 
+/// Blocks of up to 256 bytes come from per-thread free lists of 16-byte size classes (value.cc):
+/// glibc's malloc is slow for the bursts of small blocks an interpreter makes and frees. Objects
+/// and the element buffers of lists, tuples and dicts use it. poolFree must be given the size
+/// that poolAllocate was.
+void* poolAllocate(size_t size);
+void poolFree(void* p, size_t size) noexcept;
+
+/// An allocator over poolAllocate, for containers of Values.
+template <class T>
+struct PoolAllocator {
+  using value_type = T;
+  PoolAllocator() noexcept = default;
+  template <class U>
+  PoolAllocator(const PoolAllocator<U>&) noexcept {}  // NOLINT(google-explicit-constructor)
+  T* allocate(size_t n) { return static_cast<T*>(poolAllocate(n * sizeof(T))); }
+  void deallocate(T* p, size_t n) noexcept { poolFree(p, n * sizeof(T)); }
+  template <class U>
+  bool operator==(const PoolAllocator<U>&) const noexcept {
+    return true;
+  }
+};
+
+/// The elements of a list or tuple, a call's arguments: a vector whose buffer is pooled.
+using ValueVector = std::vector<Value, PoolAllocator<Value>>;
+
 /// A heap-allocated Starlark value. Subclasses override the protocols they support; the defaults
 /// say "not supported".
 class Object {
@@ -411,7 +436,7 @@ class List final : public Object {
  public:
   static constexpr ObjType kType = ObjType::kList;
   List() : Object(kType) {}
-  explicit List(std::vector<Value> elems) : Object(kType), elems_(std::move(elems)) {}
+  explicit List(ValueVector elems) : Object(kType), elems_(std::move(elems)) {}
   std::string_view typeName() const override { return "list"; }
   void write(std::string& out, bool quoted, std::vector<const Object*>& path) const override;
   bool truth() const override { return !elems_.empty(); }
@@ -421,18 +446,18 @@ class List final : public Object {
   std::optional<int64_t> length() const override { return static_cast<int64_t>(elems_.size()); }
   void clearChildren() override { elems_.clear(); }
 
-  const std::vector<Value>& elems() const { return elems_; }
+  const ValueVector& elems() const { return elems_; }
   /// Returns an error if the list is frozen or being iterated ("cannot append to list during
   /// iteration", "cannot append to frozen list"); `verb` names the operation.
   Result<void> checkMutable(std::string_view verb) const;
   /// Direct access for mutators that have called checkMutable.
-  std::vector<Value>& mutableElems() { return elems_; }
+  ValueVector& mutableElems() { return elems_; }
 
   /// Active iterations; mutation is an error while non-zero.
   int32_t iterating = 0;
 
  private:
-  std::vector<Value> elems_;
+  ValueVector elems_;
 };
 
 /// An immutable tuple.
@@ -440,7 +465,7 @@ class Tuple final : public Object {
  public:
   static constexpr ObjType kType = ObjType::kTuple;
   Tuple() : Object(kType) {}
-  explicit Tuple(std::vector<Value> elems) : Object(kType), elems_(std::move(elems)) {}
+  explicit Tuple(ValueVector elems) : Object(kType), elems_(std::move(elems)) {}
   std::string_view typeName() const override { return "tuple"; }
   void write(std::string& out, bool quoted, std::vector<const Object*>& path) const override;
   bool truth() const override { return !elems_.empty(); }
@@ -450,10 +475,10 @@ class Tuple final : public Object {
   Result<int> compare(const Object& other, int depth) const override;
   std::optional<int64_t> length() const override { return static_cast<int64_t>(elems_.size()); }
   void clearChildren() override { elems_.clear(); }
-  const std::vector<Value>& elems() const { return elems_; }
+  const ValueVector& elems() const { return elems_; }
 
  private:
-  std::vector<Value> elems_;
+  ValueVector elems_;
 };
 
 /// An insertion-ordered hash table from hashable values to values (go.starlark.net's
@@ -693,7 +718,7 @@ class Iterator {
 inline std::unique_ptr<Iterator> Object::iterate() const { return nullptr; }
 
 /// Copies the elements of an iterable into a vector (or errors: not iterable).
-Result<std::vector<Value>> collect(const Value& iterable);
+Result<ValueVector> collect(const Value& iterable);
 
 // ---- helpers for implementing types and builtins (value.cc, ops.cc) ---------------------------
 

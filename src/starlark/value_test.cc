@@ -17,14 +17,14 @@ using syntax::Token;
 Value S(std::string s) { return makeString(std::move(s)); }
 Value I(int64_t i) { return Value::smallInt(i); }
 Value F(double f) { return Value::floating(f); }
-Value L(std::vector<Value> v) { return make<List>(std::move(v)); }
-Value T(std::vector<Value> v) { return make<Tuple>(std::move(v)); }
+Value L(ValueVector v) { return make<List>(std::move(v)); }
+Value T(ValueVector v) { return make<Tuple>(std::move(v)); }
 Value D(std::vector<std::pair<Value, Value>> items) {
   Value d = make<Dict>();
   for (auto& [k, v] : items) EXPECT_TRUE(d.as<Dict>()->set(k, v).has_value());
   return d;
 }
-Value SetOf(std::vector<Value> elems) {
+Value SetOf(ValueVector elems) {
   Value s = make<Set>();
   for (auto& e : elems) EXPECT_TRUE(s.as<Set>()->add(e).has_value());
   return s;

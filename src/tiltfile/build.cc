@@ -776,10 +776,10 @@ std::vector<ImageRef> findDockerfileImages(
 
 // ---- shared argument helpers ------------------------------------------------------------------
 
-Result<std::vector<Value>> valueOrSequence(const Value& v) {
-  if (v.isUnbound() || v.isNone()) return std::vector<Value>{};
+Result<starlark::ValueVector> valueOrSequence(const Value& v) {
+  if (v.isUnbound() || v.isNone()) return starlark::ValueVector{};
   if (isSequence(v)) return starlark::collect(v);
-  return std::vector<Value>{v};
+  return starlark::ValueVector{v};
 }
 
 Result<std::vector<std::string>> unixCommand(const Value& v) {

@@ -77,7 +77,7 @@ starlark::Result<void> checkLiveUpdates(State& st);
 
 /// Tilt's starlarkValueOrSequenceToSlice: the elements of a list, tuple, dict, set or range; no
 /// elements for None or unbound; else the value alone.
-starlark::Result<std::vector<starlark::Value>> valueOrSequence(const starlark::Value& v);
+starlark::Result<starlark::ValueVector> valueOrSequence(const starlark::Value& v);
 
 /// Tilt's value.ValueToUnixCmd: a string becomes {"sh", "-c", trimmed} (empty: no command), a
 /// sequence of strings is the argv, None or unbound no command. Errors: "a command must be a

@@ -155,7 +155,7 @@ Result<Value> dockerCompose(Thread& thread, const BuiltinCall& call) {
                              {"project_name?", &project_name},
                              {"profiles?", &profiles},
                              {"wait?", &wait}}));
-  std::vector<Value> paths = TRY(valueOrSequence(config_paths));
+  starlark::ValueVector paths = TRY(valueOrSequence(config_paths));
   if (paths.empty()) return makeError("Nothing to compose");
 
   DcProjectDecl decl;

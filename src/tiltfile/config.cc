@@ -71,7 +71,7 @@ Value jsonToConfigValue(const Json& j) {
   if (j.is_number()) return Value::floating(j.get<double>());
   if (j.is_string()) return makeString(j.get<std::string>());
   if (j.is_array()) {
-    std::vector<Value> elems;
+    starlark::ValueVector elems;
     for (const Json& e : j) elems.push_back(jsonToConfigValue(e));
     return starlark::make<List>(std::move(elems));
   }
@@ -182,7 +182,7 @@ struct SettingValue {
       case ConfigSettingType::kBool:
         return Value::boolean(b);
       case ConfigSettingType::kStringList: {
-        std::vector<Value> elems;
+        starlark::ValueVector elems;
         for (const std::string& s : list) elems.push_back(makeString(s));
         return starlark::make<List>(std::move(elems));
       }

@@ -254,7 +254,7 @@ Value jsonToValue(const Json& json) {
       return starlark::makeString(std::string(bytes.begin(), bytes.end()));
     }
     case Json::value_t::array: {
-      std::vector<Value> elems;
+      starlark::ValueVector elems;
       elems.reserve(json.size());
       for (const Json& e : json) elems.push_back(jsonToValue(e));
       return starlark::make<List>(std::move(elems));

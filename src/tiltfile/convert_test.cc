@@ -33,7 +33,7 @@ TEST(Convert, StarlarkValuesBecomeJson) {
   Value d = starlark::make<Dict>();
   ASSERT_TRUE(d.as<Dict>()->set(makeString("b"), Value::boolean(true)));
   ASSERT_TRUE(d.as<Dict>()->set(makeString("a"),
-                                starlark::make<starlark::Tuple>(std::vector<Value>{
+                                starlark::make<starlark::Tuple>(starlark::ValueVector{
                                     Value::smallInt(1), Value::floating(0.5), Value::none()})));
   ASSERT_TRUE(d.as<Dict>()->set(makeString("blob"), makeBlob("text")));
   ASSERT_TRUE(d.as<Dict>()->set(

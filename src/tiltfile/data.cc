@@ -196,7 +196,7 @@ Result<Value> yamlTextToList(std::string_view text, std::string_view source) {
     if (msg.starts_with(kPrefix)) msg.erase(0, kPrefix.size());
     return wrapError("error parsing YAML", source, msg);
   }
-  std::vector<Value> elems;
+  starlark::ValueVector elems;
   elems.reserve(docs->size());
   for (const Json& doc : *docs) elems.push_back(jsonToValue(doc));
   return starlark::make<List>(std::move(elems));
@@ -204,7 +204,7 @@ Result<Value> yamlTextToList(std::string_view text, std::string_view source) {
 
 // Tilt's singleYAMLDoc.
 Result<Value> singleYamlDoc(const Value& list) {
-  const std::vector<Value>& docs = list.as<List>()->elems();
+  const starlark::ValueVector& docs = list.as<List>()->elems();
   if (docs.empty()) return Value::none();
   if (docs.size() == 1) return docs[0];
   return makeError(
@@ -407,7 +407,7 @@ Result<Value> readYamlBuiltin(Thread& thread, const BuiltinCall& call) {
   Value dflt = Value::unbound();
   TRY_VOID(unpackArgs(call, {{"paths", &path}, {"default?", &dflt}}));
   Value dflt_list = Value::unbound();
-  if (!dflt.isUnbound()) dflt_list = starlark::make<List>(std::vector<Value>{dflt});
+  if (!dflt.isUnbound()) dflt_list = starlark::make<List>(starlark::ValueVector{dflt});
   Value docs = TRY(readYamlStream(thread, path, dflt_list));
   return singleYamlDoc(docs);
 }
@@ -519,7 +519,7 @@ Result<Value> listdirBuiltin(Thread& thread, const BuiltinCall& call) {
   struct stat sb;
   // A missing path, a file or a link lists nothing, as filepath.WalkDir on its root.
   if (::lstat(abs.c_str(), &sb) == 0 && S_ISDIR(sb.st_mode)) walkDir(abs, recursive, files);
-  std::vector<Value> elems;
+  starlark::ValueVector elems;
   elems.reserve(files.size());
   for (std::string& f : files) elems.push_back(makeString(std::move(f)));
   return starlark::make<List>(std::move(elems));

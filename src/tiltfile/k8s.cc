@@ -396,7 +396,7 @@ Result<std::vector<K8sEntity>> entitiesFromValue(State& st, const Value& v) {
   return entities;
 }
 
-Result<std::vector<K8sEntity>> entitiesFromValues(State& st, const std::vector<Value>& values) {
+Result<std::vector<K8sEntity>> entitiesFromValues(State& st, const starlark::ValueVector& values) {
   std::vector<K8sEntity> out;
   for (const Value& v : values) {
     std::vector<K8sEntity> part = TRY(entitiesFromValue(st, v));
@@ -567,7 +567,7 @@ Result<Value> k8sYaml(Thread& thread, const BuiltinCall& call) {
   bool allow_duplicates = false;
   TRY_VOID(unpackArgs(call, {{"yaml", &yaml}, {"allow_duplicates?", &allow_duplicates}}));
 
-  std::vector<Value> values = TRY(valueOrSequence(yaml));
+  starlark::ValueVector values = TRY(valueOrSequence(yaml));
   if (values.empty()) return makeError(std::string(kEmptyYaml));
   std::vector<K8sEntity> entities = TRY(entitiesFromValues(st, values));
   // As Tilt: only an empty result from a blob (or an empty path) is an error; an empty file is
@@ -622,8 +622,8 @@ Result<Value> filterYaml(Thread& thread, const BuiltinCall& call) {
     }
     match = std::move(kept);
   }
-  std::vector<Value> result = {makeBlob(serializeEntities(match)),
-                               makeBlob(serializeEntities(rest))};
+  starlark::ValueVector result = {makeBlob(serializeEntities(match)),
+                                  makeBlob(serializeEntities(rest))};
   return starlark::make<starlark::Tuple>(std::move(result));
 }
 

@@ -145,7 +145,7 @@ Result<Value> k8sNamespaceBuiltin(Thread& thread, const BuiltinCall& call) {
 Result<Value> allowK8sContextsBuiltin(Thread& thread, const BuiltinCall& call) {
   Value contexts;
   TRY_VOID(unpackArgs(call, {{"contexts", &contexts}}));
-  std::vector<Value> items;
+  starlark::ValueVector items;
   if (contexts.isNone()) {
     // Tilt's ValueOrSequenceToSlice: None is an empty list.
   } else if (!contexts.isString() && starlark::lib::isIterable(contexts)) {

@@ -258,7 +258,7 @@ void addLiveUpdateBuiltins(starlark::StringDict& d) {
 
 Result<std::vector<model::LiveUpdateStep>> liveUpdateFromSteps(State& st, const Value& steps) {
   auto wrap = [](std::string_view msg) { return makeError(cat("live_update: ", msg)); };
-  std::vector<Value> values = TRY(valueOrSequence(steps));
+  starlark::ValueVector values = TRY(valueOrSequence(steps));
   std::vector<model::LiveUpdateStep> out;
   if (values.empty()) return out;
 

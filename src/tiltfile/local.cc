@@ -158,7 +158,7 @@ Result<std::vector<std::string>> resourceDepsOf(std::string_view fn, const Value
 Result<std::vector<std::string>> ignoresOf(const Value& v) {
   std::vector<std::string> out;
   if (v.isUnbound() || v.isNone()) return out;
-  std::vector<Value> items;
+  starlark::ValueVector items;
   if (v.is(starlark::ObjType::kList) || v.is(starlark::ObjType::kTuple)) {
     items = TRY(starlark::collect(v));
   } else {

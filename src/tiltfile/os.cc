@@ -80,7 +80,7 @@ void unsetEnv(const std::string& key) {
 
 class ListIterator final : public starlark::Iterator {
  public:
-  explicit ListIterator(std::vector<Value> items) : items_(std::move(items)) {}
+  explicit ListIterator(starlark::ValueVector items) : items_(std::move(items)) {}
   bool next(Value& out) override {
     if (i_ >= items_.size()) return false;
     out = items_[i_++];
@@ -88,7 +88,7 @@ class ListIterator final : public starlark::Iterator {
   }
 
  private:
-  std::vector<Value> items_;
+  starlark::ValueVector items_;
   size_t i_ = 0;
 };
 
@@ -121,7 +121,7 @@ class Environ final : public starlark::Object, public starlark::HostMapping {
     return static_cast<int64_t>(environEntries().size());
   }
   std::unique_ptr<starlark::Iterator> iterate() const override {
-    std::vector<Value> keys;
+    starlark::ValueVector keys;
     for (auto& [k, v] : environEntries()) keys.push_back(makeString(std::move(k)));
     return std::make_unique<ListIterator>(std::move(keys));
   }
@@ -192,7 +192,7 @@ Result<void> updateEnviron(Environ& env, const BuiltinCall& call) {
       if (!starlark::lib::isIterable(updates)) {
         return makeError(cat("got ", starlark::typeName(updates), ", want iterable"));
       }
-      std::vector<Value> pairs = TRY(starlark::collect(updates));
+      starlark::ValueVector pairs = TRY(starlark::collect(updates));
       for (size_t i = 0; i < pairs.size(); ++i) {
         const Value& pair = pairs[i];
         if (!starlark::lib::isIterable(pair)) {
@@ -208,7 +208,7 @@ Result<void> updateEnviron(Environ& env, const BuiltinCall& call) {
           return makeError(
               cat("dictionary update sequence element #", i, " has length ", *len, ", want 2"));
         }
-        std::vector<Value> kv = TRY(starlark::collect(pair));
+        starlark::ValueVector kv = TRY(starlark::collect(pair));
         TRY_VOID(env.setKey(kv[0], kv[1]));
       }
     }
@@ -237,10 +237,10 @@ Result<Value> environMethod(Thread&, const BuiltinCall& call) {
   }
   if (name == "items" || name == "keys" || name == "values") {
     TRY_VOID(unpackPositionalArgs(call, 0, {}));
-    std::vector<Value> out;
+    starlark::ValueVector out;
     for (auto& [k, v] : env.items()) {
       if (name == "items") {
-        out.push_back(starlark::make<Tuple>(std::vector<Value>{k, v}));
+        out.push_back(starlark::make<Tuple>(starlark::ValueVector{k, v}));
       } else {
         out.push_back(name == "keys" ? k : v);
       }
@@ -260,7 +260,7 @@ Result<Value> environMethod(Thread&, const BuiltinCall& call) {
     if (items.empty()) return starlark::lib::nameErr(name, "empty environ");
     Value k = items[0].first;
     std::optional<Value> v = env.remove(k);
-    return starlark::make<Tuple>(std::vector<Value>{k, v ? *v : Value::none()});
+    return starlark::make<Tuple>(starlark::ValueVector{k, v ? *v : Value::none()});
   }
   if (name == "setdefault") {
     Value key, dflt;
@@ -382,7 +382,7 @@ Result<Value> realpathBuiltin(Thread& thread, const BuiltinCall& call) {
 
 // The command line slant was started with, from /proc (as Go's os.Args).
 Value processArgv() {
-  std::vector<Value> args;
+  starlark::ValueVector args;
   std::ifstream in("/proc/self/cmdline", std::ios::binary);
   std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   size_t start = 0;

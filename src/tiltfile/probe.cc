@@ -95,7 +95,7 @@ namespace slant::tiltfile {
 namespace {
 
 Value stringList(const std::vector<std::string>& items) {
-  std::vector<Value> elems;
+  starlark::ValueVector elems;
   elems.reserve(items.size());
   for (const std::string& s : items) elems.push_back(starlark::makeString(s));
   return starlark::make<starlark::List>(std::move(elems));

@@ -621,7 +621,7 @@ Result<Value> specHelper(Thread& thread, const BuiltinCall& call) {
   const SpecType& type = *static_cast<const SpecType*>(call.data);
   State& st = stateOf(thread);
   std::vector<std::string_view> params = helperParams(type);
-  std::vector<Value> args(params.size(), Value::unbound());
+  starlark::ValueVector args(params.size(), Value::unbound());
   TRY_VOID(bindArgs(call, params, 0, [&](size_t i, const Value& v) -> Result<void> {
     args[i] = v;
     return {};

@@ -423,7 +423,7 @@ Result<void> Unpacker<tiltfile::CommandArg>::unpack(const Value& v, tiltfile::Co
 Result<void> Unpacker<tiltfile::LabelsArg>::unpack(const Value& v, tiltfile::LabelsArg* out) {
   out->values.clear();
   if (v.isNone()) return {};
-  std::vector<Value> items;
+  starlark::ValueVector items;
   if (isSequence(v)) {
     items = TRY(collect(v));
   } else if (v.isString()) {
@@ -447,7 +447,7 @@ Result<void> Unpacker<tiltfile::LabelsArg>::unpack(const Value& v, tiltfile::Lab
 Result<void> Unpacker<tiltfile::LinksArg>::unpack(const Value& v, tiltfile::LinksArg* out) {
   out->links.clear();
   if (v.isNone()) return {};
-  std::vector<Value> items;
+  starlark::ValueVector items;
   if (isSequence(v)) {
     items = TRY(collect(v));
   } else {

@@ -119,8 +119,7 @@ Result<void> setArgs(Value* locals, const Function& fn, const CallArgs& args) {
   for (size_t i = 0; i < n; ++i) locals[i] = args.positional[i];
 
   if (code.has_varargs) {
-    std::vector<Value> rest(args.positional.begin() + static_cast<ptrdiff_t>(n),
-                            args.positional.end());
+    ValueVector rest(args.positional.begin() + static_cast<ptrdiff_t>(n), args.positional.end());
     locals[nparams] = make<Tuple>(std::move(rest));
   }
 

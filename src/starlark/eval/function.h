@@ -27,7 +27,7 @@ class ModuleEnv final : public Object {
   Program& program() { return *program_; }
   const Program& program() const { return *program_; }
   /// Global variables by resolver index; unbound until assigned.
-  std::vector<Value> globals;
+  ValueVector globals;
 
  private:
   std::unique_ptr<Program> program_;
@@ -66,9 +66,9 @@ class Function final : public Object {
   ModuleEnv& module() const { return *module_.as<ModuleEnv>(); }
   /// Default values of the optional parameters, in order; an unbound Value marks a mandatory
   /// keyword-only parameter.
-  std::vector<Value> defaults;
+  ValueVector defaults;
   /// The captured cells, by free-variable index.
-  std::vector<Value> freevars;
+  ValueVector freevars;
 
  private:
   const FuncCode* code_;

@@ -366,7 +366,7 @@ inline bool tick(Thread& thread) {
 
 bool indexValue(Frame& fr, const Value& x, const Value& y, Value& out, const Position& pos) {
   if (y.isSmallInt() && x.isObject()) {
-    const std::vector<Value>* elems = nullptr;
+    const ValueVector* elems = nullptr;
     if (x.is(ObjType::kList)) {
       elems = &x.as<List>()->elems();
     } else if (x.is(ObjType::kTuple)) {
@@ -425,7 +425,7 @@ bool inplace(Frame& fr, Token op, const Value& x, const Value& y, Value& out, co
       OPV(list->checkMutable("apply += to"), pos);
       const auto& src = y.is(ObjType::kList) ? y.as<List>()->elems() : y.as<Tuple>()->elems();
       if (y.object() == x.object()) {
-        std::vector<Value> copy = src;
+        ValueVector copy = src;
         for (Value& e : copy) list->mutableElems().push_back(std::move(e));
       } else {
         list->mutableElems().insert(list->mutableElems().end(), src.begin(), src.end());
@@ -702,21 +702,21 @@ bool evalDot(Frame& fr, const Node* n, Value& out) {
   return getAttr(fr, x, d->name, out, n->pos);
 }
 
-bool evalElems(Frame& fr, const SeqNode* s, std::vector<Value>& elems) {
+bool evalElems(Frame& fr, const SeqNode* s, ValueVector& elems) {
   elems.resize(s->elems.size());
   for (size_t i = 0; i < elems.size(); ++i) EV(s->elems[i], elems[i]);
   return true;
 }
 
 bool evalList(Frame& fr, const Node* n, Value& out) {
-  std::vector<Value> elems;
+  ValueVector elems;
   if (!evalElems(fr, static_cast<const SeqNode*>(n), elems)) return false;
   out = make<List>(std::move(elems));
   return true;
 }
 
 bool evalTuple(Frame& fr, const Node* n, Value& out) {
-  std::vector<Value> elems;
+  ValueVector elems;
   if (!evalElems(fr, static_cast<const SeqNode*>(n), elems)) return false;
   out = make<Tuple>(std::move(elems));
   return true;
@@ -1047,7 +1047,7 @@ Flow storeDot(Frame& fr, const Node* n, Value&& v) {
 
 // The general case of unpacking: any iterable, and lists whose targets might modify them.
 [[gnu::noinline]] Flow unpackSlow(Frame& fr, const SeqNode* s, const Value& v,
-                                  const std::vector<Value>* elems) {
+                                  const ValueVector* elems) {
   const size_t want = s->elems.size();
   ArgVec values;
   if (elems != nullptr) {
@@ -1084,7 +1084,7 @@ Flow storeDot(Frame& fr, const Node* n, Value&& v) {
 Flow storeUnpack(Frame& fr, const Node* n, Value&& v) {
   auto* s = static_cast<const SeqNode*>(n);
   const size_t want = s->elems.size();
-  const std::vector<Value>* elems = nullptr;
+  const ValueVector* elems = nullptr;
   if (v.is(ObjType::kTuple)) {
     elems = &v.as<Tuple>()->elems();
   } else if (v.is(ObjType::kList)) {

@@ -109,10 +109,10 @@ Result<Value> get(Thread&, const BuiltinCall& call) {
 Result<Value> items(Thread&, const BuiltinCall& call) {
   TRY_VOID(unpackPositionalArgs(call, 0, {}));
   const HashTable& table = recv(call).table;
-  std::vector<Value> res;
+  ValueVector res;
   res.reserve(table.size());
   table.forEach([&](const HashTable::Entry& e) {
-    res.push_back(make<Tuple>(std::vector<Value>{e.key, e.value}));
+    res.push_back(make<Tuple>(ValueVector{e.key, e.value}));
     return true;
   });
   return make<List>(std::move(res));
@@ -121,7 +121,7 @@ Result<Value> items(Thread&, const BuiltinCall& call) {
 Result<Value> keys(Thread&, const BuiltinCall& call) {
   TRY_VOID(unpackPositionalArgs(call, 0, {}));
   const HashTable& table = recv(call).table;
-  std::vector<Value> res;
+  ValueVector res;
   res.reserve(table.size());
   table.forEach([&](const HashTable::Entry& e) {
     res.push_back(e.key);
@@ -133,7 +133,7 @@ Result<Value> keys(Thread&, const BuiltinCall& call) {
 Result<Value> values(Thread&, const BuiltinCall& call) {
   TRY_VOID(unpackPositionalArgs(call, 0, {}));
   const HashTable& table = recv(call).table;
-  std::vector<Value> res;
+  ValueVector res;
   res.reserve(table.size());
   table.forEach([&](const HashTable::Entry& e) {
     res.push_back(e.value);
@@ -167,7 +167,7 @@ Result<Value> popitem(Thread&, const BuiltinCall& call) {
   if (auto r = dict.checkMutable("delete from"); !r) return nameErr(call.name, r.error());
   auto v = dict.table.remove(key);
   if (!v) return nameErr(call.name, v.error());
-  return make<Tuple>(std::vector<Value>{std::move(key), std::move(**v)});
+  return make<Tuple>(ValueVector{std::move(key), std::move(**v)});
 }
 
 Result<Value> setdefault(Thread&, const BuiltinCall& call) {

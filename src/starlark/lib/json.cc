@@ -659,7 +659,7 @@ class Decoder {
         }
         break;
       case '[': {
-        std::vector<Value> elems;
+        ValueVector elems;
         ++i_;
         b = TRY(next());
         if (b != ']') {

@@ -20,10 +20,8 @@ inline Value I(int64_t i) { return makeInt(i); }
 inline Value F(double f) { return Value::floating(f); }
 inline Value B(bool b) { return Value::boolean(b); }
 inline Value None() { return Value(); }
-inline Value L(std::initializer_list<Value> elems) { return make<List>(std::vector<Value>(elems)); }
-inline Value T(std::initializer_list<Value> elems) {
-  return make<Tuple>(std::vector<Value>(elems));
-}
+inline Value L(std::initializer_list<Value> elems) { return make<List>(ValueVector(elems)); }
+inline Value T(std::initializer_list<Value> elems) { return make<Tuple>(ValueVector(elems)); }
 inline Value D(std::initializer_list<std::pair<Value, Value>> items) {
   Value d = make<Dict>();
   for (const auto& [k, v] : items) EXPECT_TRUE(d.as<Dict>()->set(k, v).has_value());
@@ -46,7 +44,7 @@ class LibTest : public ::testing::Test {
   }
 
   /// Calls a Builtin value (a universe function, struct, a json member...).
-  Result<Value> callValue(const Value& fn, std::vector<Value> args, const Kwargs& kwargs = {}) {
+  Result<Value> callValue(const Value& fn, ValueVector args, const Kwargs& kwargs = {}) {
     const Builtin* b = fn.tryAs<Builtin>();
     if (b == nullptr) return makeError("not a builtin");
     std::vector<Kwarg> named;
@@ -56,12 +54,12 @@ class LibTest : public ::testing::Test {
   }
 
   /// Calls the universe's builtin `name`.
-  Result<Value> call(std::string_view name, std::vector<Value> args, const Kwargs& kwargs = {}) {
+  Result<Value> call(std::string_view name, ValueVector args, const Kwargs& kwargs = {}) {
     return callValue(builtin(name), std::move(args), kwargs);
   }
 
   /// Calls recv.name(args, kwargs).
-  Result<Value> method(const Value& recv, std::string_view name, std::vector<Value> args,
+  Result<Value> method(const Value& recv, std::string_view name, ValueVector args,
                        const Kwargs& kwargs = {}) {
     const Method* m = findMethod(recv, name);
     if (m == nullptr) return makeError("no method " + std::string(name));

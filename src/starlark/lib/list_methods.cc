@@ -33,7 +33,7 @@ Result<Value> extend(Thread&, const BuiltinCall& call) {
   TRY_VOID(unpackPositionalArgs(call, 1, {&iterable}));
   List& list = recv(call);
   if (auto r = list.checkMutable("extend"); !r) return nameErr(call.name, r.error());
-  std::vector<Value>& elems = list.mutableElems();
+  ValueVector& elems = list.mutableElems();
   if (const List* other = iterable.value.tryAs<List>()) {
     // Also right for x.extend(x): copy by index up to the original length.
     size_t n = other->elems().size();
@@ -69,7 +69,7 @@ Result<Value> insert(Thread&, const BuiltinCall& call) {
   TRY_VOID(unpackPositionalArgs(call, 2, {&index, &object}));
   List& list = recv(call);
   if (auto r = list.checkMutable("insert into"); !r) return nameErr(call.name, r.error());
-  std::vector<Value>& elems = list.mutableElems();
+  ValueVector& elems = list.mutableElems();
   int64_t n = static_cast<int64_t>(elems.size());
   if (index < 0) index += n;
   if (index >= n) {
@@ -90,7 +90,7 @@ Result<Value> pop(Thread&, const BuiltinCall& call) {
   if (i < 0) i += n;
   if (i < 0 || i >= n) return nameErr(call.name, outOfRange(orig, n, "list"));
   if (auto r = list.checkMutable("pop from"); !r) return nameErr(call.name, r.error());
-  std::vector<Value>& elems = list.mutableElems();
+  ValueVector& elems = list.mutableElems();
   Value result = std::move(elems[i]);
   elems.erase(elems.begin() + i);
   return result;
@@ -101,7 +101,7 @@ Result<Value> remove(Thread&, const BuiltinCall& call) {
   TRY_VOID(unpackPositionalArgs(call, 1, {&value}));
   List& list = recv(call);
   if (auto r = list.checkMutable("remove from"); !r) return nameErr(call.name, r.error());
-  std::vector<Value>& elems = list.mutableElems();
+  ValueVector& elems = list.mutableElems();
   for (size_t i = 0; i < elems.size(); ++i) {
     auto eq = equal(elems[i], value);
     if (!eq) return makeError("remove: " + eq.error().message());

@@ -453,7 +453,7 @@ Result<Value> partition(Thread&, const BuiltinCall& call) {
   std::string_view s = recv(call);
   bool forward = call.name[0] == 'p';
   size_t i = forward ? s.find(sep) : s.rfind(sep);
-  std::vector<Value> parts;
+  ValueVector parts;
   parts.reserve(3);
   Value empty = makeString(std::string());
   if (i == std::string_view::npos) {
@@ -651,7 +651,7 @@ std::vector<std::string_view> rsplitSep(std::string_view s, std::string_view sep
 }
 
 Value stringList(const std::vector<std::string_view>& parts) {
-  std::vector<Value> elems;
+  ValueVector elems;
   elems.reserve(parts.size());
   for (std::string_view p : parts) elems.push_back(makeString(std::string(p)));
   return make<List>(std::move(elems));
@@ -684,7 +684,7 @@ Result<Value> splitlines(Thread&, const BuiltinCall& call) {
   bool keepends = false;
   TRY_VOID(unpackPositionalArgs(call, 0, {&keepends}));
   std::string_view s = recv(call);
-  std::vector<Value> lines;
+  ValueVector lines;
   size_t pos = 0;
   while (pos < s.size()) {
     size_t nl = s.find('\n', pos);

@@ -10,7 +10,7 @@ using namespace testing;  // NOLINT: the value constructors
 class StringMethods : public LibTest {
  protected:
   // repr of s.name(args...), or the error.
-  std::string m(std::string_view s, std::string_view name, std::vector<Value> args = {},
+  std::string m(std::string_view s, std::string_view name, ValueVector args = {},
                 const Kwargs& kwargs = {}) {
     return show(method(S(s), name, std::move(args), kwargs));
   }

@@ -39,8 +39,8 @@ Result<Value> noKeywords(const BuiltinCall& call) {
 }
 
 // Copies an iterable's elements into a vector (the caller has checked it is iterable).
-Result<std::vector<Value>> elements(const Value& iterable) {
-  std::vector<Value> out;
+Result<ValueVector> elements(const Value& iterable) {
+  ValueVector out;
   if (auto n = length(iterable)) out.reserve(static_cast<size_t>(*n));
   TRY_VOID(forEach(iterable, [&](const Value& x) -> Result<void> {
     out.push_back(x);
@@ -144,7 +144,7 @@ Result<Value> dir(Thread&, const BuiltinCall& call) {
     return makeError(cat("dir: got ", call.args.positional.size(), " arguments, want 1"));
   }
   std::vector<std::string> names = attrNames(call.args.positional[0]);
-  std::vector<Value> elems;
+  ValueVector elems;
   elems.reserve(names.size());
   for (std::string& name : names) elems.push_back(makeString(std::move(name)));
   return make<List>(std::move(elems));
@@ -154,11 +154,11 @@ Result<Value> enumerate(Thread&, const BuiltinCall& call) {
   IterableArg iterable;
   int64_t start = 0;
   TRY_VOID(unpackPositionalArgs(call, 1, {&iterable, &start}));
-  std::vector<Value> pairs;
+  ValueVector pairs;
   if (auto n = length(iterable.value)) pairs.reserve(static_cast<size_t>(*n));
   int64_t i = start;
   TRY_VOID(forEach(iterable.value, [&](const Value& x) -> Result<void> {
-    pairs.push_back(make<Tuple>(std::vector<Value>{makeInt(i++), x}));
+    pairs.push_back(make<Tuple>(ValueVector{makeInt(i++), x}));
     return {};
   }));
   return make<List>(std::move(pairs));
@@ -423,7 +423,7 @@ Result<Value> repr_(Thread&, const BuiltinCall& call) {
 Result<Value> reversed(Thread&, const BuiltinCall& call) {
   IterableArg iterable;
   TRY_VOID(unpackPositionalArgs(call, 1, {&iterable}));
-  std::vector<Value> elems = TRY(elements(iterable.value));
+  ValueVector elems = TRY(elements(iterable.value));
   std::reverse(elems.begin(), elems.end());
   return make<List>(std::move(elems));
 }
@@ -446,7 +446,7 @@ Result<Value> set(Thread&, const BuiltinCall& call) {
 // order, to report the same error as Go.
 class GoStableSort {
  public:
-  GoStableSort(const std::vector<Value>& keys, bool reverse) : keys_(keys), reverse_(reverse) {
+  GoStableSort(const ValueVector& keys, bool reverse) : keys_(keys), reverse_(reverse) {
     perm_.resize(keys.size());
     std::iota(perm_.begin(), perm_.end(), size_t{0});
   }
@@ -555,7 +555,7 @@ class GoStableSort {
     if (mid < end && end < b) symMerge(mid, end, b);
   }
 
-  const std::vector<Value>& keys_;
+  const ValueVector& keys_;
   bool reverse_;
   std::vector<size_t> perm_;
   std::optional<Error> error_;
@@ -566,8 +566,8 @@ Result<Value> sorted(Thread& thread, const BuiltinCall& call) {
   CallableArg key;
   bool reverse = false;
   TRY_VOID(unpackArgs(call, {{"iterable", &iterable}, {"key?", &key}, {"reverse?", &reverse}}));
-  std::vector<Value> values;
-  std::vector<Value> keys;
+  ValueVector values;
+  ValueVector keys;
   // With a key function, keep an iterator open until the keys are computed, so that the
   // container cannot change meanwhile (as in go.starlark.net, where its iterator is live).
   std::unique_ptr<Iterator> open_iterator;
@@ -584,7 +584,7 @@ Result<Value> sorted(Thread& thread, const BuiltinCall& call) {
       keys.push_back(TRY(starlark::call(thread, key.value, CallArgs{std::span(&v, 1), {}})));
     }
   }
-  const std::vector<Value>& sort_keys = key.present() ? keys : values;
+  const ValueVector& sort_keys = key.present() ? keys : values;
   std::vector<size_t> perm(values.size());
   std::iota(perm.begin(), perm.end(), size_t{0});
   bool failed = false;
@@ -613,7 +613,7 @@ Result<Value> sorted(Thread& thread, const BuiltinCall& call) {
     if (std::optional<Error> err = go_sort.run()) return std::unexpected(*err);
     perm = go_sort.perm();
   }
-  std::vector<Value> out;
+  ValueVector out;
   out.reserve(values.size());
   for (size_t i : perm) out.push_back(std::move(values[i]));
   return make<List>(std::move(out));
@@ -651,7 +651,7 @@ Result<Value> zip(Thread&, const BuiltinCall& call) {
   const size_t cols = args.size();
   if (cols == 0) return make<List>();
   // Columns of known length are copied; unknown-length ones are consumed in step.
-  std::vector<std::vector<Value>> columns(cols);
+  std::vector<ValueVector> columns(cols);
   for (size_t i = 0; i < cols; ++i) {
     if (!isIterable(args[i])) {
       return makeError(cat("zip: argument #", i + 1, " is not iterable: ", typeName(args[i])));
@@ -662,10 +662,10 @@ Result<Value> zip(Thread&, const BuiltinCall& call) {
     columns[i] = TRY(elements(args[i]));
     rows = std::min(rows, columns[i].size());
   }
-  std::vector<Value> result;
+  ValueVector result;
   result.reserve(rows);
   for (size_t r = 0; r < rows; ++r) {
-    std::vector<Value> row;
+    ValueVector row;
     row.reserve(cols);
     for (size_t c = 0; c < cols; ++c) row.push_back(std::move(columns[c][r]));
     result.push_back(make<Tuple>(std::move(row)));

@@ -16,7 +16,7 @@ using testing::S;
 class Unpack : public LibTest {
  protected:
   // Unpacks into (a string, b int = 7, c any = unbound) named "f".
-  std::string run(std::vector<Value> args, testing::Kwargs kwargs = {}) {
+  std::string run(ValueVector args, testing::Kwargs kwargs = {}) {
     std::vector<Kwarg> named;
     for (const auto& [k, v] : kwargs) named.push_back(Kwarg{k, v});
     a_ = "";
@@ -53,28 +53,28 @@ TEST_F(Unpack, ReportsArgumentErrorsAsGoStarlark) {
 TEST_F(Unpack, ChecksIntRanges) {
   int32_t small = 0;
   Value big = *parseInt("99999999999999999999", 10);
-  auto r = unpackPositionalArgs("g", std::vector<Value>{I(int64_t{1} << 40)}, {}, 1, {&small});
+  auto r = unpackPositionalArgs("g", ValueVector{I(int64_t{1} << 40)}, {}, 1, {&small});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message(),
             "g: for parameter 1: 1099511627776 out of range (want value in signed 32-bit range)");
   int64_t wide = 0;
-  r = unpackPositionalArgs("g", std::vector<Value>{big}, {}, 1, {&wide});
+  r = unpackPositionalArgs("g", ValueVector{big}, {}, 1, {&wide});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message(),
             "g: for parameter 1: 99999999999999999999 out of range (want value in signed 64-bit "
             "range)");
   uint8_t byte = 0;
-  r = unpackPositionalArgs("g", std::vector<Value>{I(-1)}, {}, 1, {&byte});
+  r = unpackPositionalArgs("g", ValueVector{I(-1)}, {}, 1, {&byte});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message(),
             "g: for parameter 1: -1 out of range (want value in unsigned 8-bit range)");
-  EXPECT_TRUE(unpackPositionalArgs("g", std::vector<Value>{I(255)}, {}, 1, {&byte}));
+  EXPECT_TRUE(unpackPositionalArgs("g", ValueVector{I(255)}, {}, 1, {&byte}));
   EXPECT_EQ(byte, 255);
 }
 
 TEST_F(Unpack, CountsPositionalArguments) {
   Value x, y;
-  std::vector<Value> none, three{I(1), I(2), I(3)};
+  ValueVector none, three{I(1), I(2), I(3)};
   auto r = unpackPositionalArgs("h", none, {}, 1, {&x, &y});
   EXPECT_EQ(r.error().message(), "h: got 0 arguments, want at least 1");
   r = unpackPositionalArgs("h", none, {}, 2, {&x, &y});
@@ -97,7 +97,7 @@ TEST_F(Unpack, ChecksTypedTargets) {
   bool flag = false;
   double f = 0;
   auto one = [&](Value v, Target t) {
-    auto r = unpackPositionalArgs("u", std::vector<Value>{v}, {}, 1, {t});
+    auto r = unpackPositionalArgs("u", ValueVector{v}, {}, 1, {t});
     return r ? std::string("ok") : r.error().message();
   };
   EXPECT_EQ(one(L({}), &list), "ok");
@@ -121,7 +121,7 @@ TEST_F(Unpack, ChecksTypedTargets) {
 
 TEST_F(Unpack, LeavesTargetsUntouchedOnFailure) {
   std::string s = "keep";
-  auto r = unpackPositionalArgs("u", std::vector<Value>{I(1)}, {}, 1, {&s});
+  auto r = unpackPositionalArgs("u", ValueVector{I(1)}, {}, 1, {&s});
   EXPECT_FALSE(r);
   EXPECT_EQ(s, "keep");
 }

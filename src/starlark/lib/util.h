@@ -58,7 +58,7 @@ Result<std::unique_ptr<Iterator>> iterate(const Value& x);
 template <class F>
 Result<void> forEach(const Value& x, F&& fn) {
   if (const List* list = x.tryAs<List>()) {
-    const std::vector<Value>& elems = list->elems();
+    const ValueVector& elems = list->elems();
     for (size_t i = 0; i < elems.size(); ++i) TRY_VOID(fn(elems[i]));
     return {};
   }
