@@ -154,9 +154,11 @@ test("editing a dep file shows the new build", async ({ project, page, slant }) 
   await until(async () => (await page.$$("details.history tbody tr")).length === 1, "one update in the history");
   project.write("src.txt", "v2\n");
   await waitLog(page, "built from v2");
+  // writeFileSync truncates, then writes: on a loaded machine the watcher can see the two apart
+  // (more than the 50 ms debounce window), and then there are two updates, as in Tilt.
   await until(async () => {
     const rows = await page.$$eval("details.history tbody tr", (t) => t.map((r) => r.textContent));
-    return rows.length === 2 && rows[0].includes("Changed Files") && rows[0].includes("src.txt") &&
+    return rows.length >= 2 && rows[0].includes("Changed Files") && rows[0].includes("src.txt") &&
       rows[0].includes("ok");
   }, "the new update, newest first, with its reason, file and result");
   await shot(page, "resource");
