@@ -2,9 +2,8 @@
 //
 // The shapes follow go.starlark.net's syntax package (syntax.go) node for node, so that its
 // parser, resolver and evaluator can be read side by side with ours. Differences:
-//  - nodes are bump-allocated in an AstArena owned by the parsed File and are never freed one by
-//  one;
-//    children are plain pointers into that arena;
+//  - nodes are bump-allocated in an AstArena owned by the parsed File and are never freed one
+//    by one; children are plain pointers into that arena;
 //  - every node carries a `kind` so that the evaluator can switch on it without RTTI;
 //  - the resolver's annotations (Binding, FunctionInfo, ModuleInfo) live in this header too, as
 //    plain fields the resolver fills in.
