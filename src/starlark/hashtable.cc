@@ -92,6 +92,35 @@ Result<std::optional<Value>> HashTable::get(const Value& key) const {
   return slots_[static_cast<size_t>(i)].value;
 }
 
+const Value* HashTable::findStringSlow(const Value& key, uint32_t h, uint32_t& hint) const {
+  const std::string_view s = key.str();
+  auto same = [&](const Entry& e) {
+    if (e.hash != h || !e.key.isString()) return false;
+    if (e.key.identical(key)) return true;
+    const std::string_view k = e.key.str();
+    return k.size() == s.size() && std::memcmp(k.data(), s.data(), s.size()) == 0;
+  };
+  if (hint < slots_.size() && same(slots_[hint])) return &slots_[hint].value;
+  if (index_.empty()) {
+    for (size_t i = 0; i < slots_.size(); ++i) {
+      if (same(slots_[i])) {
+        hint = static_cast<uint32_t>(i);
+        return &slots_[i].value;
+      }
+    }
+    return nullptr;
+  }
+  const size_t mask = index_.size() - 1;
+  for (size_t pos = spread(h) & mask;; pos = (pos + 1) & mask) {
+    const int32_t i = index_[pos];
+    if (i == kEmpty) return nullptr;
+    if (i >= 0 && same(slots_[static_cast<size_t>(i)])) {
+      hint = static_cast<uint32_t>(i);
+      return &slots_[static_cast<size_t>(i)].value;
+    }
+  }
+}
+
 Result<void> HashTable::insert(const Value& key, Value value) {
   const uint32_t h = TRY(hash(key));
   const int32_t i = TRY(find(key, h));

@@ -21,6 +21,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
 #include "starlark/int.h"
 #include "starlark/utf8.h"
@@ -584,6 +585,10 @@ Heap::~Heap() {
     if (o != nullptr && o->decref()) delete o;
     o = nullptr;
   }
+  for (Object*& o : type_names_) {
+    if (o != nullptr && o->decref()) delete o;
+    o = nullptr;
+  }
   std::vector<Object*> all;
   all.reserve(size_);
   for (Object* o = head_; o != nullptr; o = o->heap_next_) {
@@ -644,6 +649,26 @@ Value makeString(std::string s) {
     }
   }
   return make<String>(std::move(s));
+}
+
+Value typeString(const Value& x) {
+  constexpr size_t kObjects = static_cast<size_t>(Value::Tag::kObject);
+  size_t slot;
+  if (!x.isObject()) {
+    slot = static_cast<size_t>(x.tag());
+  } else {
+    // Only the types whose name is fixed: a struct's or host object's may vary.
+    const ObjType t = x.object()->objType();
+    if (t > ObjType::kFunction) return makeString(std::string(typeName(x)));
+    slot = kObjects + static_cast<size_t>(t);
+  }
+  Heap* h = t_current_heap;
+  if (h == nullptr) return makeString(std::string(typeName(x)));
+  static_assert(kObjects + static_cast<size_t>(ObjType::kFunction) <
+                std::extent_v<decltype(Heap::type_names_)>);
+  Object*& cached = h->type_names_[slot];
+  if (cached == nullptr) cached = new String(std::string(typeName(x)));  // the cache's reference
+  return Value(cached);
 }
 
 // ---- List -----------------------------------------------------------------------------------

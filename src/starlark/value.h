@@ -377,6 +377,7 @@ class Heap {
   friend class Object;
   friend class HeapScope;
   friend Value makeString(std::string s);
+  friend Value typeString(const Value& x);
   void link(Object* o);
   void unlink(Object* o);
   Object* head_ = nullptr;
@@ -384,6 +385,9 @@ class Heap {
   // The empty string (index 256) and the one-byte strings, made on first use; each slot holds a
   // reference. Sharing them per heap (not per process) keeps reference counts single-threaded.
   Object* short_strings_[257] = {};
+  // typeString's names of the built-in types, made on first use, each slot holding a reference:
+  // the inline kinds by Value::Tag, then the objects by ObjType.
+  Object* type_names_[16] = {};
 };
 
 /// Makes `heap` current on this thread for its lifetime (restoring the previous one after).
@@ -423,6 +427,10 @@ inline std::string_view Value::str() const { return as<String>()->value(); }
 
 /// Makes a string value.
 Value makeString(std::string s);
+
+/// type(x) as a string value. The names of the built-in types are made once per heap and shared,
+/// as type() is called over and over in configuration code.
+Value typeString(const Value& x);
 
 /// An int outside int64's range (GMP's mpz). Arithmetic results are normalised: a value that fits
 /// int64 is always a small int, never a BigInt.
@@ -492,6 +500,17 @@ class HashTable {
   };
   /// The value for key, or nullopt; errors if key is unhashable.
   Result<std::optional<Value>> get(const Value& key) const;
+  /// The value for a string key whose hash is h, or null. `hint` is the slot position to try
+  /// first; it is set to where the key was found. A call site that looks up the same literal key
+  /// in dicts built alike (`obj["metadata"]` over a list of objects) finds it at once. Comparing
+  /// a string with any key cannot fail, so this needs no Result.
+  const Value* findString(const Value& key, uint32_t h, uint32_t& hint) const {
+    if (hint < slots_.size()) {
+      const Entry& e = slots_[hint];
+      if (e.hash == h && e.key.identical(key)) return &e.value;
+    }
+    return findStringSlow(key, h, hint);
+  }
   /// Inserts or replaces. The caller checks mutability first.
   Result<void> insert(const Value& key, Value value);
   /// Removes key and returns its value, or nullopt if absent.
@@ -517,6 +536,7 @@ class HashTable {
   // The implementation (hashtable.cc) may change these private members freely.
   // Position in slots_ of key (whose hash is h), or -1.
   Result<int32_t> find(const Value& key, uint32_t h) const;
+  const Value* findStringSlow(const Value& key, uint32_t h, uint32_t& hint) const;
   void rebuildIndex(size_t capacity);
   std::vector<Entry> slots_;  // insertion order; a deleted entry's key is Value::unbound()
   // Open addressing into slots_: -1 empty, -2 deleted; empty while the table is small enough to

@@ -127,6 +127,10 @@ struct IndexNode : Node {
   IndexNode(Position p, Node* x, Node* y) : Node(Op::kIndex, p), x(x), y(y) {}
   Node* x;
   Node* y;
+  /// When y is a string constant (`x["name"]`): its hash, and the dict slot where the key was
+  /// last found (HashTable::findString's hint).
+  uint32_t key_hash = 0;
+  mutable std::atomic<uint32_t> slot_hint{0};
 };
 
 struct SliceNode : Node {

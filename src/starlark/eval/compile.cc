@@ -97,6 +97,23 @@ class Compiler {
     return c;
   }
 
+  // A tuple display whose elements are all frozen constants, `("dict", "list")`, is itself a
+  // constant: made once here, not on every evaluation. (Starlark cannot tell two equal tuples
+  // apart, and the tuple is as immutable as its elements.)
+  Node* foldTuple(SeqNode* n) {
+    ValueVector elems;
+    elems.reserve(n->elems.size());
+    for (const Node* x : n->elems) {
+      if (x->op != Op::kConst) return n;
+      const Value& v = static_cast<const ConstNode*>(x)->value;
+      if (!isFrozen(v)) return n;
+      elems.push_back(v);
+    }
+    Value t = starlark::make<Tuple>(std::move(elems));
+    freeze(t);
+    return constant(n->pos, std::move(t));
+  }
+
   void stmts(const std::vector<Stmt*>& in, Block& out) {
     for (const Stmt* s : in) {
       if (Node* n = stmt(s)) out.push_back(n);
@@ -253,6 +270,7 @@ class Compiler {
         const auto& elems =
             list ? static_cast<const ListExpr*>(e)->list : static_cast<const TupleExpr*>(e)->list;
         for (const Expr* x : elems) n->elems.push_back(expr(x));
+        if (!list) return foldTuple(n);
         return n;
       }
       case NodeKind::kDictExpr: {

@@ -343,6 +343,64 @@ TEST(Eval, CachesMethodsPerReceiverType) {
             "dict has no .index field or method");
 }
 
+TEST(Eval, IndexesWithALiteralKeyWhateverTheDictsShape) {
+  Env env;
+  // One call site sees dicts whose "k" sits in different slots, is absent, was deleted and
+  // re-added, is in a table big enough to be hashed, or has an equal key made at run time.
+  EXPECT_EQ(env.global("def get(d):\n  return d['k']\n"
+                       "a = {'k': 1, 'x': 2}\nb = {'x': 3, 'k': 4}\n"
+                       "c = {'k': 5, 'y': 0}\nc.pop('k')\nc['k'] = 6\n"
+                       "big = {str(i): i for i in range(100)}\nbig['k'] = 7\n"
+                       "made = {'' + 'k'.upper().lower(): 8}\n"
+                       "r = [get(a), get(b), get(c), get(big), get(made), get(a), get(b)]\n",
+                       "r"),
+            "[1, 4, 6, 7, 8, 1, 4]");
+  EXPECT_EQ(env.error("def get(d):\n  return d['k']\nget({'k': 1})\nget({'x': 1})"),
+            "key \"k\" not in dict");
+  EXPECT_EQ(env.error("x = [1]['k']"), "list index: got string, want int");
+  EXPECT_EQ(env.global("x = {'k': 2}['k'] + 1", "x"), "3");
+}
+
+TEST(Eval, RunsSimpleListComprehensions) {
+  Env env;
+  EXPECT_EQ(env.global("x = [i * i for i in range(5)]", "x"), "[0, 1, 4, 9, 16]");
+  EXPECT_EQ(env.global("x = [i for i in (3, 4, 5, 6) if i % 2]", "x"), "[3, 5]");
+  EXPECT_EQ(
+      env.global("def f(xs):\n  return [k for k in xs if xs[k]]\nx = f({'a': 1, 'b': 0})", "x"),
+      "[\"a\"]");
+  // The loop variable belongs to the comprehension, not to the enclosing function.
+  EXPECT_EQ(env.global("def f():\n  i = 'outer'\n  y = [i for i in [1, 2]]\n  return (i, y)\n"
+                       "x = f()",
+                       "x"),
+            "(\"outer\", [1, 2])");
+  EXPECT_EQ(env.error("x = [i for i in 3]"), "int value is not iterable");
+  EXPECT_EQ(env.error("x = [i for i in [1, 0] if 1 // i]"), "floored division by zero");
+  EXPECT_EQ(env.error("def f(xs):\n  return [xs.append(1) for x in xs]\nf([1])"),
+            "append: cannot append to list during iteration");
+}
+
+TEST(Eval, FoldsConstantTuplesOnly) {
+  Env env;
+  EXPECT_EQ(env.global("def f(x):\n  return x in ('dict', 'list')\nr = [f('dict'), f('set')]", "r"),
+            "[True, False]");
+  // A tuple holding a list is made anew by every evaluation.
+  EXPECT_EQ(env.global("def f():\n  return (1, [])\nf()[1].append(2)\nx = f()", "x"), "(1, [])");
+  EXPECT_EQ(env.global("x = ((), ('a', (1, 2.5, None, True)))", "x"),
+            "((), (\"a\", (1, 2.5, None, True)))");
+}
+
+TEST(Eval, NamesTypesInEveryHeap) {
+  for (int i = 0; i < 2; ++i) {
+    Env env;
+    EXPECT_EQ(env.global("x = [type(v) for v in [None, True, 1, 1 << 70, 1.5, 's', [], (), {}, "
+                         "set(), range(1), len, lambda: 0]]",
+                         "x"),
+              "[\"NoneType\", \"bool\", \"int\", \"int\", \"float\", \"string\", "
+              "\"list\", \"tuple\", \"dict\", \"set\", \"range\", "
+              "\"builtin_function_or_method\", \"function\"]");
+  }
+}
+
 TEST(Eval, DescribesFunctions) {
   Env env;
   EXPECT_EQ(env.global("def f():\n  pass\nr = (str(f), type(f), str(lambda: 1))", "r"),

@@ -27,10 +27,13 @@
 // Fast paths keep the common cases cheap: arithmetic and comparison of small ints inline (with
 // overflow checks) before falling back to binary(); operands that are locals or constants are
 // read in place, without copying; indexing lists and tuples with small ints; for-loops over
-// lists, tuples and ranges without an Iterator; x.f(...) on built-in types calls the method
-// directly with its receiver (no bound-method object), found once per call site and receiver
-// type; arguments are evaluated into a small buffer on the C++ stack, and a plain positional
-// call moves them straight into the callee's slots.
+// lists, tuples and ranges without an Iterator; `x["name"]` on a dict tries first the slot
+// where that site last found the key, with the hash computed once (configuration code indexes
+// many dicts of one shape with the same literal keys); `[e for x in xs if c]` runs as one loop;
+// x.f(...) on built-in types calls the method directly with its receiver (no bound-method
+// object), found once per call site and receiver type; arguments are evaluated into a small
+// buffer on the C++ stack, and a plain positional call moves them straight into the callee's
+// slots. (The compiler adds one more: a tuple display of constants is itself a constant.)
 //
 // The step counter is advanced on every call and every loop iteration (the back-edges), which
 // is where a runaway computation spends its time; cancellation is checked at the same points.
@@ -582,12 +585,11 @@ bool evalUnary(Frame& fr, const Node* n, Value& out) {
 // The value of an operand: variables and constants are read in place, other expressions are
 // evaluated into tmp. Returns null on error. (Nothing an expression evaluates can rebind a
 // variable of its own frame or module, so a pointer to a variable stays valid while the next
-// operand is evaluated.)
-inline const Value* operand(Frame& fr, const Node* n, Value& tmp) {
+// operand is evaluated.) Constants and locals, the common operands, are read inline; the rest
+// goes through operandSlow.
+[[gnu::noinline]] const Value* operandSlow(Frame& fr, const Node* n, Value& tmp) {
   const Value* v;
   switch (n->op) {
-    case Op::kConst:
-      return &static_cast<const ConstNode*>(n)->value;
     case Op::kLocal:
       v = &fr.locals[static_cast<const VarNode*>(n)->index];
       break;
@@ -614,6 +616,16 @@ inline const Value* operand(Frame& fr, const Node* n, Value& tmp) {
     return nullptr;
   }
   return v;
+}
+
+[[gnu::always_inline]] inline const Value* operand(Frame& fr, const Node* n, Value& tmp) {
+  if (n->op == Op::kConst) return &static_cast<const ConstNode*>(n)->value;
+  if (n->op == Op::kLocal) {
+    const Value* v = &fr.locals[static_cast<const VarNode*>(n)->index];
+    if (!v->isUnbound()) [[likely]]
+      return v;
+  }
+  return operandSlow(fr, n, tmp);
 }
 
 bool evalBinary(Frame& fr, const Node* n, Value& out) {
@@ -678,10 +690,31 @@ bool evalCond(Frame& fr, const Node* n, Value& out) {
 
 bool evalIndex(Frame& fr, const Node* n, Value& out) {
   auto* i = static_cast<const IndexNode*>(n);
-  Value x, y;
-  EV(i->x, x);
-  EV(i->y, y);
-  return indexValue(fr, x, y, out, n->pos);
+  Value tx, ty;
+  const Value* x = operand(fr, i->x, tx);
+  if (x == nullptr) return false;
+  const Value* y = operand(fr, i->y, ty);
+  if (y == nullptr) return false;
+  return indexValue(fr, *x, *y, out, n->pos);
+}
+
+// x["name"]: a dict is searched for the constant key with its precomputed hash, trying first the
+// slot where this site last found it.
+bool evalIndexString(Frame& fr, const Node* n, Value& out) {
+  auto* i = static_cast<const IndexNode*>(n);
+  Value tx;
+  const Value* x = operand(fr, i->x, tx);
+  if (x == nullptr) return false;
+  const Value& key = static_cast<const ConstNode*>(i->y)->value;
+  if (x->is(ObjType::kDict)) {
+    uint32_t hint = i->slot_hint.load(std::memory_order_relaxed);
+    if (const Value* v = x->as<Dict>()->table.findString(key, i->key_hash, hint)) {
+      i->slot_hint.store(hint, std::memory_order_relaxed);
+      out = *v;
+      return true;
+    }
+  }
+  return indexValue(fr, *x, key, out, n->pos);
 }
 
 bool evalSlice(Frame& fr, const Node* n, Value& out) {
@@ -768,6 +801,35 @@ Flow comprehension(Frame& fr, const CompNode* c, size_t i, const Value& acc) {
       return f;
     return comprehension(fr, c, i + 1, acc);
   });
+}
+
+// [body for x in xs] and [body for x in xs if cond] with x a local: the shape of nearly every
+// comprehension, run as one loop without comprehension()'s recursion per clause.
+template <bool kCond>
+bool evalListCompSimple(Frame& fr, const Node* n, Value& out) {
+  auto* c = static_cast<const CompNode*>(n);
+  const CompNode::Clause& loop = c->clauses[0];
+  Value tx;
+  const Value* xs = operand(fr, loop.x, tx);
+  if (xs == nullptr) return false;
+  Value acc = make<List>();
+  ValueVector& elems = acc.as<List>()->mutableElems();
+  Value& slot = fr.locals[static_cast<const VarNode*>(loop.target)->index];
+  const Flow f = forEach(fr, *xs, loop.pos, [&](const Value& e) -> Flow {
+    setValue(slot, e);
+    if constexpr (kCond) {
+      Value cond;
+      EVF(c->clauses[1].x, cond);
+      if (!isTrue(cond)) return Flow::kNormal;
+    }
+    Value v;
+    EVF(c->body, v);
+    elems.push_back(std::move(v));
+    return Flow::kNormal;
+  });
+  if (f == Flow::kError) return false;
+  out = std::move(acc);
+  return true;
 }
 
 bool evalComprehension(Frame& fr, const Node* n, Value& out) {
@@ -1376,10 +1438,16 @@ void link(Node* n) {
     case Op::kCond:
       n->eval_fn = evalCond;
       break;
-    case Op::kIndex:
+    case Op::kIndex: {
+      auto* i = static_cast<IndexNode*>(n);
       n->eval_fn = evalIndex;
+      if (i->y->op == Op::kConst && static_cast<const ConstNode*>(i->y)->value.isString()) {
+        n->eval_fn = evalIndexString;
+        i->key_hash = hashBytes(static_cast<const ConstNode*>(i->y)->value.str());
+      }
       n->store_fn = storeIndex;
       break;
+    }
     case Op::kSlice:
       n->eval_fn = evalSlice;
       break;
@@ -1402,9 +1470,16 @@ void link(Node* n) {
     case Op::kDict:
       n->eval_fn = evalDict;
       break;
-    case Op::kComprehension:
+    case Op::kComprehension: {
+      auto* c = static_cast<const CompNode*>(n);
+      const auto& cl = c->clauses;
       n->eval_fn = evalComprehension;
+      if (!c->curly && cl[0].target->op == Op::kLocal) {
+        if (cl.size() == 1) n->eval_fn = evalListCompSimple<false>;
+        if (cl.size() == 2 && cl[1].target == nullptr) n->eval_fn = evalListCompSimple<true>;
+      }
       break;
+    }
     case Op::kFunction:
       n->eval_fn = evalFunction;
       break;

@@ -642,7 +642,7 @@ Result<Value> type(Thread&, const BuiltinCall& call) {
   if (call.args.positional.size() != 1) {
     return makeError(cat("type: got ", call.args.positional.size(), " arguments, want exactly 1"));
   }
-  return makeString(std::string(typeName(call.args.positional[0])));
+  return typeString(call.args.positional[0]);
 }
 
 Result<Value> zip(Thread&, const BuiltinCall& call) {
