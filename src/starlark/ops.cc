@@ -233,6 +233,13 @@ Result<Value> membership(const Value& x, const Value& y) {
       case ObjType::kTuple: {
         const ValueVector& elems =
             y.is(ObjType::kList) ? y.as<List>()->elems() : y.as<Tuple>()->elems();
+        if (x.isString()) {
+          // `s in ("a", "b")`: a string equals only a string, and comparing them cannot fail.
+          const std::string_view s = x.str();
+          for (const Value& e : elems)
+            if (e.identical(x) || (e.isString() && e.str() == s)) return Value::boolean(true);
+          return Value::boolean(false);
+        }
         for (const Value& e : elems)
           if (TRY(equal(e, x))) return Value::boolean(true);
         return Value::boolean(false);

@@ -401,6 +401,42 @@ TEST(Eval, NamesTypesInEveryHeap) {
   }
 }
 
+TEST(Eval, UnpacksPairsInForLoops) {
+  Env env;
+  EXPECT_EQ(env.global("def f(d):\n  out = []\n  for k, v in d.items():\n    out.append(k + v)\n"
+                       "  for i, x in enumerate(['a', 'b']):\n    out.append(i)\n"
+                       "  for a, b in [[1, 2], (3, 4)]:\n    out.append(b)\n  return out\n"
+                       "x = f({'a': 'b', 'c': 'd'})",
+                       "x"),
+            "[\"ab\", \"cd\", 0, 1, 2, 4]");
+  EXPECT_EQ(env.error("def f():\n  for a, b in [(1, 2, 3)]:\n    pass\nf()"),
+            "too many values to unpack (got 3, want 2)");
+  EXPECT_EQ(env.error("def f():\n  for a, b in [1]:\n    pass\nf()"),
+            "got int in sequence assignment");
+  EXPECT_EQ(env.global("x = ['a' in ['b', 1, 'a'], 2 in ('a', 2.0), 'c' in ('a', 'b')]", "x"),
+            "[True, True, False]");
+}
+
+TEST(Eval, CallsTypeAndLenInPlaceOnlyWhenTheyAreTheUniverses) {
+  Env env;
+  EXPECT_EQ(
+      env.global("x = [len('abc'), len([1]), len({}), len(()), len(range(4)), type(len)]", "x"),
+      "[3, 1, 0, 0, 4, \"builtin_function_or_method\"]");
+  // len of a value without a length fails in the builtin, with its frame in the backtrace.
+  auto m = env.exec("def f(x):\n  return len(x)\nf(1)\n");
+  ASSERT_FALSE(m);
+  EXPECT_EQ(m.error().message(), "len: value of type int has no len");
+  EXPECT_NE(m.error().backtrace().find("in len"), std::string::npos) << m.error().backtrace();
+  EXPECT_EQ(env.error("x = len(1, 2)"), "len: got 2 arguments, want 1");
+  // A global or predeclared name shadows the builtin.
+  EXPECT_EQ(env.global("def type(x):\n  return 'mine'\nx = type(1)", "x"), "\"mine\"");
+  auto mine = env.exec("def len(s):\n  return -1\n");
+  ASSERT_TRUE(mine);
+  auto own = env.exec("x = len('abc')", FileOptions::tilt(), {{"len", *mine->find("len")}});
+  ASSERT_TRUE(own) << own.error().backtrace();
+  EXPECT_EQ(repr(*own->find("x")), "-1");
+}
+
 TEST(Eval, DescribesFunctions) {
   Env env;
   EXPECT_EQ(env.global("def f():\n  pass\nr = (str(f), type(f), str(lambda: 1))", "r"),

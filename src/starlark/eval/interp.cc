@@ -29,7 +29,9 @@
 // read in place, without copying; indexing lists and tuples with small ints; for-loops over
 // lists, tuples and ranges without an Iterator; `x["name"]` on a dict tries first the slot
 // where that site last found the key, with the hash computed once (configuration code indexes
-// many dicts of one shape with the same literal keys); `[e for x in xs if c]` runs as one loop;
+// many dicts of one shape with the same literal keys); `[e for x in xs if c]` runs as one loop,
+// and `for k, v in pairs` stores 2-tuples straight into its two locals; the universe's type(x)
+// and len(x) are answered in place, and `"..." % args` goes straight to the formatter;
 // x.f(...) on built-in types calls the method directly with its receiver (no bound-method
 // object), found once per call site and receiver type; arguments are evaluated into a small
 // buffer on the C++ stack, and a plain positional call moves them straight into the callee's
@@ -349,6 +351,10 @@ inline bool tick(Thread& thread) {
 
 [[gnu::noinline]] bool binarySlow(Frame& fr, Token op, const Value& x, const Value& y, Value& out,
                                   const Position& pos) {
+  if (op == Token::kPercent && x.isString()) {
+    OP(interpolate(x.str(), y), out, pos);  // formatting, straight to the formatter
+    return true;
+  }
   OP(binary(op, x, y), out, pos);
   return true;
 }
@@ -976,6 +982,32 @@ bool evalCallSimple(Frame& fr, const Node* n, Value& out) {
   return true;
 }
 
+// type(x) and len(x) with the universe's builtins, the commonest calls of configuration code:
+// answered in place. len of a value without a length goes through the builtin for its error.
+bool evalCallType(Frame& fr, const Node* n, Value& out) {
+  Value tmp;
+  const Value* x = operand(fr, static_cast<const CallNode*>(n)->args[0], tmp);
+  if (x == nullptr) return false;
+  out = typeString(*x);
+  return true;
+}
+
+bool evalCallLen(Frame& fr, const Node* n, Value& out) {
+  auto* c = static_cast<const CallNode*>(n);
+  Value tmp;
+  const Value* x = operand(fr, c->args[0], tmp);
+  if (x == nullptr) return false;
+  if (const std::optional<int64_t> len = length(*x)) [[likely]] {
+    setInline(out, makeInt(*len));
+    return true;
+  }
+  fr.pos = &c->pos;
+  OP(callValue(*fr.thread, static_cast<const ConstNode*>(c->fn)->value,
+               CallArgs{std::span<const Value>(x, 1), {}}),
+     out, c->pos);
+  return true;
+}
+
 // recv.name(args) with positional arguments only.
 bool evalMethodCallSimple(Frame& fr, const Node* n, Value& out) {
   auto* c = static_cast<const CallNode*>(n);
@@ -1282,6 +1314,32 @@ Flow execFor(Frame& fr, const Node* n) {
   });
 }
 
+// `for k, v in pairs` with two locals as the target: a 2-tuple (from items(), enumerate(),
+// zip()) is stored into the slots directly; anything else goes through storeUnpack.
+Flow execForPair(Frame& fr, const Node* n) {
+  auto* f = static_cast<const ForNode*>(n);
+  Value x;
+  EVF(f->x, x);
+  const Node* target = f->target;
+  const auto& targets = static_cast<const SeqNode*>(target)->elems;
+  Value* first = &fr.locals[static_cast<const VarNode*>(targets[0])->index];
+  Value* second = &fr.locals[static_cast<const VarNode*>(targets[1])->index];
+  const Block& body = f->body;
+  return forEach(fr, x, n->pos, [&](const Value& e) -> Flow {
+    if (e.is(ObjType::kTuple) && e.as<Tuple>()->elems().size() == 2) [[likely]] {
+      const ValueVector& pair = e.as<Tuple>()->elems();
+      setValue(*first, pair[0]);
+      setValue(*second, pair[1]);
+    } else {
+      Flow s = store(fr, target, Value(e));
+      if (s != Flow::kNormal) [[unlikely]]
+        return s;
+    }
+    Flow r = execBlock(fr, body);
+    return r == Flow::kContinue ? Flow::kNormal : r;
+  });
+}
+
 // A for loop whose target is a single local.
 Flow execForLocal(Frame& fr, const Node* n) {
   auto* f = static_cast<const ForNode*>(n);
@@ -1455,9 +1513,16 @@ void link(Node* n) {
       n->eval_fn = evalDot;
       n->store_fn = storeDot;
       break;
-    case Op::kCall:
-      n->eval_fn = static_cast<const CallNode*>(n)->simple() ? evalCallSimple : evalCall;
+    case Op::kCall: {
+      auto* c = static_cast<const CallNode*>(n);
+      n->eval_fn = c->simple() ? evalCallSimple : evalCall;
+      if (c->simple() && c->args.size() == 1 && c->fn->op == Op::kConst) {
+        const Value& fn = static_cast<const ConstNode*>(c->fn)->value;
+        if (fn.identical(*universeLookup("type"))) n->eval_fn = evalCallType;
+        if (fn.identical(*universeLookup("len"))) n->eval_fn = evalCallLen;
+      }
       break;
+    }
     case Op::kMethodCall:
       n->eval_fn = static_cast<const CallNode*>(n)->simple() ? evalMethodCallSimple : evalCall;
       break;
@@ -1512,10 +1577,19 @@ void link(Node* n) {
     case Op::kIf:
       n->exec_fn = execIf;
       break;
-    case Op::kFor:
-      n->exec_fn =
-          static_cast<const ForNode*>(n)->target->op == Op::kLocal ? execForLocal : execFor;
+    case Op::kFor: {
+      const Node* target = static_cast<const ForNode*>(n)->target;
+      n->exec_fn = execFor;
+      if (target->op == Op::kLocal) {
+        n->exec_fn = execForLocal;
+      } else if (target->op == Op::kUnpack) {
+        const auto& elems = static_cast<const SeqNode*>(target)->elems;
+        if (elems.size() == 2 && elems[0]->op == Op::kLocal && elems[1]->op == Op::kLocal) {
+          n->exec_fn = execForPair;
+        }
+      }
       break;
+    }
     case Op::kWhile:
       n->exec_fn = execWhile;
       break;
