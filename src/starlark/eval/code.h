@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "starlark/arena.h"
 #include "starlark/starlark.h"
 #include "starlark/syntax/ast.h"
 #include "starlark/value.h"
@@ -284,7 +285,7 @@ struct LoadNode : Node {
 /// functions. Owned by the ModuleEnv of the execution.
 struct Program {
   std::unique_ptr<syntax::File> file;
-  std::vector<std::unique_ptr<Node>> nodes;
+  Arena<Node> nodes;
   std::deque<FuncCode> functions;
   std::vector<ConstNode*> constants;  ///< every node holding a Value, for clearChildren
   FuncCode* toplevel = nullptr;
@@ -292,10 +293,7 @@ struct Program {
 
   template <class T, class... A>
   T* make(A&&... args) {
-    auto n = std::make_unique<T>(std::forward<A>(args)...);
-    T* raw = n.get();
-    nodes.push_back(std::move(n));
-    return raw;
+    return nodes.make<T>(std::forward<A>(args)...);
   }
 };
 

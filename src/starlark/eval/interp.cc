@@ -1611,7 +1611,7 @@ void link(Node* n) {
 }  // namespace
 
 void linkProgram(Program& program) {
-  for (const auto& n : program.nodes) link(n.get());
+  for (Node* n : program.nodes.objects()) link(n);
 }
 
 void captureStack(Thread& thread, Error& err) {

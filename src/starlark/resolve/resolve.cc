@@ -251,7 +251,7 @@ class Resolver {
   void error(Position pos, std::string msg) { errors_.push_back({pos, std::move(msg)}); }
 
   Binding* newBinding(Scope scope, size_t index, Ident* first) {
-    Binding* b = file_.arena.makeBinding();
+    Binding* b = file_.arena.makeTrivial<Binding>();
     b->scope = scope;
     b->index = static_cast<int32_t>(index);
     b->first = first;

@@ -7,18 +7,6 @@
 
 namespace slant::starlark::syntax {
 
-AstArena::~AstArena() {
-  for (auto it = nodes_.rbegin(); it != nodes_.rend(); ++it) (*it)->~Node();
-}
-
-void AstArena::newBlock(size_t size) {
-  constexpr size_t kBlockSize = 64 * 1024;
-  size_t n = std::max(size, kBlockSize);
-  blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(n));
-  next_ = blocks_.back().get();
-  end_ = next_ + n;
-}
-
 std::string Position::str() const {
   std::string out = file != nullptr ? *file : std::string("<invalid>");
   if (line > 0) {

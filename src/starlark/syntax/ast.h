@@ -18,6 +18,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "starlark/arena.h"
 #include "starlark/syntax/token.h"
 
 namespace slant::starlark::syntax {
@@ -329,45 +330,8 @@ Position startPos(const Node* n);
 
 // ---- files ---------------------------------------------------------------------------------
 
-/// Owns every node of one parsed file. Nodes and bindings are bump-allocated from large blocks
-/// (a 2,000-line file has tens of thousands of nodes; one malloc and free for each was a third of
-/// the parse time); the nodes' destructors run when the arena goes, in reverse order.
-class AstArena {
- public:
-  AstArena() = default;
-  AstArena(const AstArena&) = delete;
-  AstArena& operator=(const AstArena&) = delete;
-  ~AstArena();
-
-  /// Allocates a node that lives as long as the arena.
-  template <class T>
-  T* make() {
-    static_assert(alignof(T) <= alignof(std::max_align_t));
-    T* node = new (allocate(sizeof(T))) T();
-    nodes_.push_back(node);
-    return node;
-  }
-  /// Allocates a resolver binding that lives as long as the arena.
-  Binding* makeBinding() {
-    static_assert(std::is_trivially_destructible_v<Binding>);
-    return new (allocate(sizeof(Binding))) Binding();
-  }
-
- private:
-  void* allocate(size_t size) {
-    size = (size + alignof(std::max_align_t) - 1) & ~(alignof(std::max_align_t) - 1);
-    if (size > static_cast<size_t>(end_ - next_)) newBlock(size);
-    void* p = next_;
-    next_ += size;
-    return p;
-  }
-  void newBlock(size_t size);
-
-  std::vector<std::unique_ptr<std::byte[]>> blocks_;
-  std::byte* next_ = nullptr;
-  std::byte* end_ = nullptr;
-  std::vector<Node*> nodes_;  ///< to destroy
-};
+/// Owns every node of one parsed file, and the resolver's bindings (see starlark/arena.h).
+using AstArena = Arena<Node>;
 
 /// A parsed (and, once resolved, annotated) source file. Not copyable: nodes point into it.
 struct File {
