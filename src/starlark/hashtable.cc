@@ -178,7 +178,7 @@ Result<std::optional<Value>> HashTable::remove(const Value& key) {
 
 void HashTable::clear() {
   // Move the entries out first: destroying them may free arbitrary objects.
-  std::vector<Entry> old;
+  std::vector<Entry, PoolAllocator<Entry>> old;
   old.swap(slots_);
   index_.clear();
   live_ = 0;

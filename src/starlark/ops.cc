@@ -226,6 +226,8 @@ Result<Value> userBinary(Token op, const Value& x, const Value& y) {
   return unknownBinary(x, op, y);
 }
 
+}  // namespace
+
 Result<Value> membership(const Value& x, const Value& y) {
   if (y.isObject()) {
     switch (y.object()->objType()) {
@@ -277,6 +279,8 @@ Result<Value> membership(const Value& x, const Value& y) {
   }
   return userBinary(Token::kIn, x, y);
 }
+
+namespace {
 
 /// The set operations |, &, ^ and - (go.starlark.net's Binary for *Set, plus difference).
 Value setOp(Token op, const Set& x, const Set& y) {

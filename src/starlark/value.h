@@ -538,7 +538,8 @@ class HashTable {
   Result<int32_t> find(const Value& key, uint32_t h) const;
   const Value* findStringSlow(const Value& key, uint32_t h, uint32_t& hint) const;
   void rebuildIndex(size_t capacity);
-  std::vector<Entry> slots_;  // insertion order; a deleted entry's key is Value::unbound()
+  // Insertion order; a deleted entry's key is Value::unbound(). Pooled, as most dicts are small.
+  std::vector<Entry, PoolAllocator<Entry>> slots_;
   // Open addressing into slots_: -1 empty, -2 deleted; empty while the table is small enough to
   // scan.
   std::vector<int32_t> index_;
@@ -709,6 +710,8 @@ Result<int> compare3(const Value& x, const Value& y);
 Result<Value> binary(syntax::Token op, const Value& x, const Value& y);
 /// -x, +x, ~x, not x.
 Result<Value> unary(syntax::Token op, const Value& x);
+/// x in y, as binary(Token::kIn, x, y) computes it.
+Result<Value> membership(const Value& x, const Value& y);
 /// x[y].
 Result<Value> getIndex(const Value& x, const Value& y);
 /// x[y] = z.

@@ -417,6 +417,23 @@ TEST(Eval, UnpacksPairsInForLoops) {
             "[True, True, False]");
 }
 
+TEST(Eval, AppendsInPlaceAndReportsAsTheMethodDoes) {
+  Env env;
+  EXPECT_EQ(env.global("def f():\n  xs = []\n  for i in range(3):\n    xs.append(i * i)\n"
+                       "  xs.append(xs.pop())\n  return xs\nx = f()",
+                       "x"),
+            "[0, 1, 4]");
+  EXPECT_EQ(env.error("xs = [1]\ndef f():\n  for x in xs:\n    xs.append(x)\nf()"),
+            "append: cannot append to list during iteration");
+  EXPECT_EQ(env.error("def f(xs):\n  return xs.append(1)\nf({})"),
+            "dict has no .append field or method");
+  auto m = env.exec("xs = [1]\n");
+  ASSERT_TRUE(m);
+  auto frozen = env.exec("xs.append(2)", FileOptions::tilt(), {{"xs", *m->find("xs")}});
+  ASSERT_FALSE(frozen);
+  EXPECT_EQ(frozen.error().message(), "append: cannot append to frozen list");
+}
+
 TEST(Eval, CallsTypeAndLenInPlaceOnlyWhenTheyAreTheUniverses) {
   Env env;
   EXPECT_EQ(

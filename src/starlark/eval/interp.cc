@@ -31,7 +31,8 @@
 // where that site last found the key, with the hash computed once (configuration code indexes
 // many dicts of one shape with the same literal keys); `[e for x in xs if c]` runs as one loop,
 // and `for k, v in pairs` stores 2-tuples straight into its two locals; the universe's type(x)
-// and len(x) are answered in place, and `"..." % args` goes straight to the formatter;
+// and len(x) are answered in place, as is xs.append(x) on a list; `"..." % args` and `x in y`
+// go straight to the formatter and the membership test;
 // x.f(...) on built-in types calls the method directly with its receiver (no bound-method
 // object), found once per call site and receiver type; arguments are evaluated into a small
 // buffer on the C++ stack, and a plain positional call moves them straight into the callee's
@@ -353,6 +354,12 @@ inline bool tick(Thread& thread) {
                                   const Position& pos) {
   if (op == Token::kPercent && x.isString()) {
     OP(interpolate(x.str(), y), out, pos);  // formatting, straight to the formatter
+    return true;
+  }
+  if (op == Token::kIn || op == Token::kNotIn) {
+    Value in;
+    OP(membership(x, y), in, pos);
+    setInline(out, Value::boolean(truth(in) == (op == Token::kIn)));
     return true;
   }
   OP(binary(op, x, y), out, pos);
@@ -765,6 +772,7 @@ bool evalDict(Frame& fr, const Node* n, Value& out) {
   auto* d = static_cast<const DictNode*>(n);
   Value dict = make<Dict>();
   HashTable& table = dict.as<Dict>()->table;
+  table.reserve(d->entries.size());
   for (const DictNode::Entry& e : d->entries) {
     Value k, v;
     EV(e.key, k);
@@ -1009,10 +1017,8 @@ bool evalCallLen(Frame& fr, const Node* n, Value& out) {
 }
 
 // recv.name(args) with positional arguments only.
-bool evalMethodCallSimple(Frame& fr, const Node* n, Value& out) {
-  auto* c = static_cast<const CallNode*>(n);
-  Value recv;
-  EV(c->fn, recv);
+// recv.name(args) with positional arguments only, the receiver evaluated.
+bool methodCallSimple(Frame& fr, const CallNode* c, const Value& recv, Value& out) {
   const Method* m = cachedMethod(c, recv);
   Value fn;
   if (m == nullptr && !attrField(fr, recv, c->name, fn, c->dot)) return false;
@@ -1025,6 +1031,36 @@ bool evalMethodCallSimple(Frame& fr, const Node* n, Value& out) {
   if (!r) [[unlikely]]
     return fail(fr, std::move(r).error(), c->pos);
   out = std::move(*r);
+  return true;
+}
+
+bool evalMethodCallSimple(Frame& fr, const Node* n, Value& out) {
+  Value recv;
+  EV(static_cast<const CallNode*>(n)->fn, recv);
+  return methodCallSimple(fr, static_cast<const CallNode*>(n), recv, out);
+}
+
+// x.append(e), the commonest method call: on a list that may be mutated the element is pushed in
+// place. Any other receiver, or a frozen or iterated list (for the error), takes the general
+// path. (A list's append is always the built-in one, and the general path, too, evaluates the
+// argument before checking that the list may change.)
+bool evalAppendCall(Frame& fr, const Node* n, Value& out) {
+  auto* c = static_cast<const CallNode*>(n);
+  Value recv;
+  EV(c->fn, recv);
+  if (!recv.is(ObjType::kList)) return methodCallSimple(fr, c, recv, out);
+  Value arg;
+  EV(c->args[0], arg);
+  List* list = recv.as<List>();
+  if (!list->frozen() && list->iterating == 0) [[likely]] {
+    list->mutableElems().push_back(std::move(arg));
+    setInline(out, Value());
+    return true;
+  }
+  fr.pos = &c->pos;
+  OP(callMethod(*fr.thread, cachedMethod(c, recv), recv,
+                CallArgs{std::span<const Value>(&arg, 1), {}}),
+     out, c->pos);
   return true;
 }
 
@@ -1523,9 +1559,12 @@ void link(Node* n) {
       }
       break;
     }
-    case Op::kMethodCall:
-      n->eval_fn = static_cast<const CallNode*>(n)->simple() ? evalMethodCallSimple : evalCall;
+    case Op::kMethodCall: {
+      auto* c = static_cast<const CallNode*>(n);
+      n->eval_fn = c->simple() ? evalMethodCallSimple : evalCall;
+      if (c->simple() && c->name == "append" && c->args.size() == 1) n->eval_fn = evalAppendCall;
       break;
+    }
     case Op::kList:
       n->eval_fn = evalList;
       break;
