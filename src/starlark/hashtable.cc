@@ -93,12 +93,9 @@ Result<std::optional<Value>> HashTable::get(const Value& key) const {
 }
 
 const Value* HashTable::findStringSlow(const Value& key, uint32_t h, uint32_t& hint) const {
-  const std::string_view s = key.str();
+  // Two strings compare without error.
   auto same = [&](const Entry& e) {
-    if (e.hash != h || !e.key.isString()) return false;
-    if (e.key.identical(key)) return true;
-    const std::string_view k = e.key.str();
-    return k.size() == s.size() && std::memcmp(k.data(), s.data(), s.size()) == 0;
+    return e.hash == h && e.key.isString() && *keysEqual(e.key, key);
   };
   if (hint < slots_.size() && same(slots_[hint])) return &slots_[hint].value;
   if (index_.empty()) {

@@ -3,8 +3,9 @@
 // slice and value.go's CompareDepth).
 //
 // binary() is called for every operator the evaluator executes, so it opens with the cases that
-// dominate real programs (small int arithmetic and comparison, string concatenation) before
-// dispatching on the operator in binarySlow(). Ints overflow into BigInt (int.cc).
+// dominate real programs (small int arithmetic and comparison, string concatenation and
+// formatting, membership) before dispatching on the operator in binarySlow(). Ints overflow into
+// BigInt (int.cc).
 //
 // Comparison. equal() and compare() recurse into containers with a depth budget
 // (kMaxCompareDepth), so that a cyclic list fails with "comparison exceeded maximum recursion
@@ -226,8 +227,6 @@ Result<Value> userBinary(Token op, const Value& x, const Value& y) {
   return unknownBinary(x, op, y);
 }
 
-}  // namespace
-
 Result<Value> membership(const Value& x, const Value& y) {
   if (y.isObject()) {
     switch (y.object()->objType()) {
@@ -235,15 +234,9 @@ Result<Value> membership(const Value& x, const Value& y) {
       case ObjType::kTuple: {
         const ValueVector& elems =
             y.is(ObjType::kList) ? y.as<List>()->elems() : y.as<Tuple>()->elems();
-        if (x.isString()) {
-          // `s in ("a", "b")`: a string equals only a string, and comparing them cannot fail.
-          const std::string_view s = x.str();
-          for (const Value& e : elems)
-            if (e.identical(x) || (e.isString() && e.str() == s)) return Value::boolean(true);
-          return Value::boolean(false);
-        }
+        // A string operand goes first: equal() settles string against anything at once.
         for (const Value& e : elems)
-          if (TRY(equal(e, x))) return Value::boolean(true);
+          if (TRY(x.isString() ? equal(x, e) : equal(e, x))) return Value::boolean(true);
         return Value::boolean(false);
       }
       case ObjType::kDict: {
@@ -279,8 +272,6 @@ Result<Value> membership(const Value& x, const Value& y) {
   }
   return userBinary(Token::kIn, x, y);
 }
-
-namespace {
 
 /// The set operations |, &, ^ and - (go.starlark.net's Binary for *Set, plus difference).
 Value setOp(Token op, const Set& x, const Set& y) {
@@ -402,16 +393,7 @@ Result<Value> shift(Token op, const Value& x, const Value& y) {
         if (b == 0) return makeError("floating-point modulo by zero");
         return Value::floating(floatMod(a, b));
       }
-      if (x.isString()) return interpolate(x.str(), y);
       break;
-
-    case Token::kIn:
-      return membership(x, y);
-
-    case Token::kNotIn: {
-      const Value in = TRY(membership(x, y));
-      return Value::boolean(!truth(in));
-    }
 
     case Token::kPipe:
     case Token::kAmp:
@@ -639,6 +621,13 @@ Result<Value> binary(Token op, const Value& x, const Value& y) {
     if (y.str().empty()) return x;
     if (x.str().empty()) return y;
     return concatStrings(x.str(), y.str());
+  } else if (op == Token::kPercent && x.isString()) {
+    return interpolate(x.str(), y);
+  } else if (op == Token::kIn) {
+    return membership(x, y);
+  } else if (op == Token::kNotIn) {
+    const Value in = TRY(membership(x, y));
+    return Value::boolean(!truth(in));
   } else if (x.isFloat() && y.isFloat()) {
     const double a = x.asFloat(), b = y.asFloat();
     switch (op) {

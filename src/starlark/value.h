@@ -710,8 +710,6 @@ Result<int> compare3(const Value& x, const Value& y);
 Result<Value> binary(syntax::Token op, const Value& x, const Value& y);
 /// -x, +x, ~x, not x.
 Result<Value> unary(syntax::Token op, const Value& x);
-/// x in y, as binary(Token::kIn, x, y) computes it.
-Result<Value> membership(const Value& x, const Value& y);
 /// x[y].
 Result<Value> getIndex(const Value& x, const Value& y);
 /// x[y] = z.

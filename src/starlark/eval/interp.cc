@@ -31,8 +31,7 @@
 // where that site last found the key, with the hash computed once (configuration code indexes
 // many dicts of one shape with the same literal keys); `[e for x in xs if c]` runs as one loop,
 // and `for k, v in pairs` stores 2-tuples straight into its two locals; the universe's type(x)
-// and len(x) are answered in place, as is xs.append(x) on a list; `"..." % args` and `x in y`
-// go straight to the formatter and the membership test;
+// and len(x) are answered in place, as is xs.append(x) on a list;
 // x.f(...) on built-in types calls the method directly with its receiver (no bound-method
 // object), found once per call site and receiver type; arguments are evaluated into a small
 // buffer on the C++ stack, and a plain positional call moves them straight into the callee's
@@ -352,16 +351,6 @@ inline bool tick(Thread& thread) {
 
 [[gnu::noinline]] bool binarySlow(Frame& fr, Token op, const Value& x, const Value& y, Value& out,
                                   const Position& pos) {
-  if (op == Token::kPercent && x.isString()) {
-    OP(interpolate(x.str(), y), out, pos);  // formatting, straight to the formatter
-    return true;
-  }
-  if (op == Token::kIn || op == Token::kNotIn) {
-    Value in;
-    OP(membership(x, y), in, pos);
-    setInline(out, Value::boolean(truth(in) == (op == Token::kIn)));
-    return true;
-  }
   OP(binary(op, x, y), out, pos);
   return true;
 }
@@ -1016,7 +1005,6 @@ bool evalCallLen(Frame& fr, const Node* n, Value& out) {
   return true;
 }
 
-// recv.name(args) with positional arguments only.
 // recv.name(args) with positional arguments only, the receiver evaluated.
 bool methodCallSimple(Frame& fr, const CallNode* c, const Value& recv, Value& out) {
   const Method* m = cachedMethod(c, recv);
