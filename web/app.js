@@ -43,7 +43,7 @@ let buffered = [];
 let lastBuildStart = new Map();
 let topDirty = true;
 // Counters for the load test and for curious users (window.slant.stats).
-const stats = { messages: 0, views: 0, resyncs: 0, fetches: 0, frames: 0 };
+const stats = { messages: 0, views: 0, resyncs: 0, fetches: 0, fetchErrors: 0, frames: 0 };
 
 function newChanges() {
   return { resources: new Set(), lines: [], structural: false };
@@ -191,26 +191,44 @@ function startSync() {
   fillGap();
 }
 
+// Fetches the lines the page has not seen until one fetch succeeds for the current socket, then
+// replays what the socket buffered meanwhile. Until then the buffered lines wait: appending
+// them first would move the store's lastSeq past the gap, and the gap would never be filled.
+// A failed fetch is retried (250 ms, doubling up to 5 s) while the socket stays open; a socket
+// that closes gives up (the next connection syncs again); a new socket that asked for a sync
+// while a fetch was under way gets its own fetch.
 async function fillGap() {
   fetching = true;
-  const sock = socket;
-  do {
+  let pause = kMinBackoff;
+  for (;;) {
+    const sock = socket;
     refetch = false;
     stats.fetches++;
+    let filled = false;
     try {
       const res = await fetch("/api/logs?after=" + state.store.lastSeq, { credentials: "same-origin" });
       if (!res.ok) throw new Error("status " + res.status);
       const page = await res.json();
-      if (sock !== socket) break; // reconnected meanwhile: that connection syncs again
-      state.store.droppedBySlant += page.dropped || 0;
-      for (const l of page.lines) addLine(l);
+      // Lines fetched for another connection may belong to another session: dropped.
+      if (sock === socket) {
+        state.store.droppedBySlant += page.dropped || 0;
+        for (const l of page.lines) addLine(l);
+        filled = true;
+      }
     } catch (e) {
-      // The connection is going down; the next one fills the gap.
       console.warn("slant: could not read the log:", e);
+      stats.fetchErrors++;
     }
-  } while (refetch && sock === socket);
+    if (!socket || !syncing) break;
+    if (filled && !refetch) break;
+    if (!filled && sock === socket) {
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      pause = Math.min(kMaxBackoff, pause * 2);
+      if (!socket || !syncing) break;
+    }
+  }
   fetching = false;
-  if (sock === socket) {
+  if (socket && syncing) {
     syncing = false;
     for (const l of buffered) addLine(l);
     buffered = [];

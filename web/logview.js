@@ -46,6 +46,15 @@ export class LogView {
     this.el.addEventListener("wheel", (e) => {
       if (e.deltaY < 0 && this.following) this.setFollow(false);
     }, { passive: true });
+    // Which rows exist depends on the height: a log drawn while small (laid out before its
+    // neighbours, or in a window since resized) would otherwise miss the rows that a larger
+    // height shows until the next line arrives. Drawn at the next frame, not inside the
+    // observer's callback.
+    this.resized = new ResizeObserver(() => {
+      this.dirty = true;
+      requestAnimationFrame(() => this.render());
+    });
+    this.resized.observe(this.el);
   }
 
   /** The number of lines that match the filter. */

@@ -165,11 +165,11 @@ class Browser {
   async page(url) {
     const page = await this.context.newPage();
     page.on("pageerror", (e) => this.errors.push(e.message));
-    // Uncaught exceptions fail a test; console errors (e.g. a refused WebSocket while slant
-    // restarts) are only kept for the report.
+    // Uncaught exceptions fail a test; console errors and warnings (e.g. a refused WebSocket
+    // while slant restarts) are only kept for the report of a failed test.
     this.console = this.console || [];
     page.on("console", (m) => {
-      if (m.type() === "error") this.console.push(m.text());
+      if (m.type() === "error" || m.type() === "warning") this.console.push(m.type() + ": " + m.text());
     });
     if (url) await page.goto(url);
     return page;

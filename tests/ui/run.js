@@ -32,6 +32,24 @@ def make(name):
 make('late')
 `;
 
+// What the pages knew when a test failed: their counters and log stores, and what they logged.
+async function pageReport(browser) {
+  let report = "";
+  for (const page of browser.context ? browser.context.pages() : []) {
+    const known = await page.evaluate(() => {
+      const s = window.slant;
+      return { hash: location.hash, connected: s.state.connected, syncing: s.syncing, stats: s.stats,
+        lines: s.state.store.size, lastSeq: s.state.store.lastSeq,
+        shown: s.view && s.view.log ? s.view.log.count : null };
+    }).catch((err) => ({ unreadable: String(err) }));
+    report += "\n--- a page ---\n" + JSON.stringify(known);
+  }
+  if (browser.console && browser.console.length) {
+    report += "\n--- the page's console (end) ---\n" + browser.console.slice(-20).join("\n");
+  }
+  return report;
+}
+
 const tests = [];
 function test(name, fn) {
   tests.push({ name, fn });
@@ -51,7 +69,8 @@ async function withSlant(fn) {
     await fn({ project, slant, browser, page });
     if (browser.errors.length) throw new Error("uncaught errors in the page: " + browser.errors.join("; "));
   } catch (e) {
-    e.message += "\n--- slant's output (end) ---\n" + slant.output.slice(-3000);
+    e.message += (await pageReport(browser)) + "\n--- slant's output (end) ---\n" +
+      slant.output.slice(-3000);
     throw e;
   } finally {
     await browser.stop().catch(() => {});
@@ -162,6 +181,19 @@ test("editing a dep file shows the new build", async ({ project, page, slant }) 
       rows[0].includes("ok");
   }, "the new update, newest first, with its reason, file and result");
   await shot(page, "resource");
+});
+
+test("a failed read of the log is retried: no line from before the page connected is lost", async ({ slant, browser }) => {
+  // The lines of the failing build exist before this page connects, so only /api/logs brings them.
+  await until(async () => (await apiResource(slant, "fails")).update_status === "error", "fails to fail");
+  const page = await browser.page();
+  let refused = 0;
+  await page.route("**/api/logs*", (route) => (refused++ < 2 ? route.abort() : route.continue()));
+  await page.goto(slant.url + "/#/logs");
+  await waitLog(page, "about to fail");
+  const stats = await page.evaluate(() => window.slant.stats);
+  if (stats.fetchErrors !== 2) throw new Error("expected 2 failed reads of the log, the page counted " + stats.fetchErrors);
+  if (!(await page.evaluate(() => window.slant.state.connected))) throw new Error("the page does not say live");
 });
 
 test("the log filter works by text, /regex/, level and source", async ({ page, slant }) => {
