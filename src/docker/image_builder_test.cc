@@ -66,6 +66,12 @@ class ImageBuilderTest : public ::testing::Test {
   struct Outcome {
     engine::ImageBuildResult result;
     std::vector<std::string> log;
+    /// The build's log, for the message of a failed assertion.
+    std::string logText() const {
+      std::string text = "\n--- the build's log ---\n";
+      for (const std::string& line : log) text += line + "\n";
+      return text;
+    }
   };
 
   Outcome build(const model::ImageTarget& t, std::map<std::string, std::string> deps = {}) {
@@ -75,7 +81,8 @@ class ImageBuilderTest : public ::testing::Test {
         {t, std::move(deps)}, [&](std::string_view line) { out.log.emplace_back(line); },
         [&](engine::ImageBuildResult r) { result = std::move(r); });
     EXPECT_TRUE(runLoopUntil(
-        loop_, [&] { return result.has_value(); }, kBuildPatience));
+        loop_, [&] { return result.has_value(); }, kBuildPatience))
+        << "no result after " << kBuildPatience.count() << " s" << out.logText();
     if (result) out.result = std::move(*result);
     return out;
   }
@@ -106,25 +113,28 @@ TEST_F(ImageBuilderTest, TagsByContentAndKeepsTheTagUntilTheContextChanges) {
   tree_.write("app/main.txt", "v1");
   model::ImageTarget t = dockerTarget("app", dir);
   Outcome first = build(t);
-  ASSERT_EQ(first.result.error, "");
+  ASSERT_EQ(first.result.error, "") << first.logText();
   EXPECT_TRUE(std::regex_match(first.result.ref, std::regex(t.ref + ":tilt-[0-9a-f]{16}")))
       << first.result.ref;
   EXPECT_EQ(first.result.ref, t.ref + ":" + contentTag(first.result.image_id));
   EXPECT_NE(std::find(first.log.begin(), first.log.end(), "Step 1/6 : FROM scratch"),
-            first.log.end());
+            first.log.end())
+      << first.logText();
   EXPECT_TRUE(shell("docker image inspect " + first.result.ref + " >/dev/null").second);
 
+  // Each rebuild's log shows which steps came from the cache.
   Outcome again = build(t);
-  ASSERT_EQ(again.result.error, "");
-  EXPECT_EQ(again.result.ref, first.result.ref);
+  ASSERT_EQ(again.result.error, "") << again.logText();
+  EXPECT_EQ(again.result.ref, first.result.ref) << first.logText() << again.logText();
 
   // A touch changes nothing; an edit changes the image.
   ASSERT_TRUE(shell("touch -d '2001-01-01' " + dir + "/main.txt").second);
-  EXPECT_EQ(build(t).result.ref, first.result.ref);
+  Outcome touched = build(t);
+  EXPECT_EQ(touched.result.ref, first.result.ref) << touched.result.error << touched.logText();
   tree_.write("app/main.txt", "v2");
   Outcome edited = build(t);
-  ASSERT_EQ(edited.result.error, "");
-  EXPECT_NE(edited.result.ref, first.result.ref);
+  ASSERT_EQ(edited.result.error, "") << edited.logText();
+  EXPECT_NE(edited.result.ref, first.result.ref) << edited.logText();
 }
 
 TEST_F(ImageBuilderTest, NamesTheFailingStepAndItsExitCode) {
