@@ -16,6 +16,7 @@
 // may be assigned to) are left to the resolver here too.
 #include "starlark/syntax/parser.h"
 
+#include <span>
 #include <utility>
 
 #include "starlark/syntax/scanner.h"
@@ -30,6 +31,8 @@ constexpr int kMaxNesting = 500;
 
 // The depth of the syntax tree is bounded too; see checkTreeDepth.
 constexpr int kMaxTreeDepth = 1000;
+
+void checkTreeDepth(std::span<Stmt* const> stmts);
 
 int precedence(Token t) {
   switch (t) {
@@ -107,18 +110,28 @@ class Parser {
         nextToken();
         continue;
       }
+      std::size_t first = stmts.size();
+      std::size_t made = nodes_made_;
       parseStmt(stmts);
+      // A tree is no deeper than it has nodes: only a statement of many nodes is walked.
+      if (nodes_made_ - made > kMaxTreeDepth) {
+        checkTreeDepth(std::span(stmts).subspan(first));
+      }
     }
   }
 
-  // A whole input holding one expression (a tuple if unparenthesized commas appear).
-  Expr* parseWholeExpr() {
+  // A whole input holding one expression (a tuple if unparenthesized commas appear), as the
+  // statement `stmt`.
+  void parseWholeExpr(ExprStmt* stmt) {
     Expr* x = parseExpr(false);
     if (tok_ == Token::kNewline) nextToken();
     if (tok_ != Token::kEof) {
       fail(in_.pos(), "got " + tokenGoString(tok_) + " after expression, want EOF");
     }
-    return x;
+    stmt->pos = startPos(x);
+    stmt->x = x;
+    Stmt* whole = stmt;
+    if (nodes_made_ + 1 > kMaxTreeDepth) checkTreeDepth(std::span(&whole, 1));
   }
 
  private:
@@ -142,6 +155,7 @@ class Parser {
 
   template <class T>
   T* make(Position pos) {
+    ++nodes_made_;
     T* n = file_.arena.make<T>();
     n->pos = pos;
     return n;
@@ -767,6 +781,7 @@ class Parser {
   Token tok_ = Token::kIllegal;
   TokenValue val_;
   int depth_ = 0;
+  std::size_t nodes_made_ = 0;
 };
 
 // Calls f on each child of n (null children are skipped).
@@ -880,7 +895,7 @@ void forEachChild(const Node* n, F&& f) {
 // kMaxNesting, but a long chain of binary operators (1+1+...+1) builds a left-deep tree without
 // recursing; the resolver and the evaluator walk trees recursively, so the depth is bounded here,
 // with an explicit stack.
-void checkTreeDepth(const std::vector<Stmt*>& stmts) {
+void checkTreeDepth(std::span<Stmt* const> stmts) {
   std::vector<std::pair<const Node*, int>> stack;
   for (const Stmt* s : stmts) stack.emplace_back(s, 1);
   while (!stack.empty()) {
@@ -925,7 +940,6 @@ Result<std::unique_ptr<File>> parseFile(std::string path, std::string_view sourc
     Parser p(*file);
     p.nextToken();
     p.parseFile(file->stmts);
-    checkTreeDepth(file->stmts);
   } catch (const SyntaxError& e) {
     return makeError(e.str());
   }
@@ -937,12 +951,9 @@ Result<std::unique_ptr<File>> parseExpr(std::string path, std::string_view sourc
   try {
     Parser p(*file);
     p.nextToken();
-    Expr* x = p.parseWholeExpr();
     auto* stmt = file->arena.make<ExprStmt>();
-    stmt->pos = startPos(x);
-    stmt->x = x;
+    p.parseWholeExpr(stmt);
     file->stmts.push_back(stmt);
-    checkTreeDepth(file->stmts);
   } catch (const SyntaxError& e) {
     return makeError(e.str());
   }
@@ -957,7 +968,6 @@ Result<std::unique_ptr<File>> parseRepl(std::string path, std::string_view sourc
     Parser p(*file);
     p.nextToken();
     p.parseFile(file->stmts);
-    checkTreeDepth(file->stmts);
   } catch (const SyntaxError& e) {
     *incomplete = e.at_eof;
     return makeError(e.str());

@@ -600,6 +600,16 @@ TEST(Parser, RejectsExcessiveNestingWithoutCrashing) {
   ASSERT_FALSE(file);
   EXPECT_NE(file.error().message().find("nesting too deep"), std::string::npos);
 
+  // Only a statement of more nodes than the depth limit is walked: a deep one among small ones
+  // is still found, and so is a deep single expression.
+  file = parseFile("mixed.star", "a = 1\nb = [a]\n" + chain + "\nc = 2\n");
+  ASSERT_FALSE(file);
+  EXPECT_TRUE(file.error().message().starts_with("mixed.star:3:")) << file.error().message();
+  EXPECT_NE(file.error().message().find("nesting too deep"), std::string::npos);
+  auto expr = parseExpr("expr.star", chain.substr(4));
+  ASSERT_FALSE(expr);
+  EXPECT_NE(expr.error().message().find("nesting too deep"), std::string::npos);
+
   // Moderate nesting is fine.
   std::string long_chain = "x = 1";
   for (int i = 0; i < 900; ++i) long_chain += " + 1";
