@@ -1,29 +1,59 @@
 // A bump allocator for the trees of one file: the syntax tree (syntax/ast.h) and the compiled
 // program (eval/code.h). A 2,000-line file has tens of thousands of nodes; one malloc and free
 // for each was a third of the parse time, and as much again of compiling and dropping a program.
+//
+// Blocks are recycled: an arena that goes gives its 64 KiB blocks (up to kMaxSpareBlocks) and
+// its object list to the next arena made on the same thread. Parsing a file again then asks
+// malloc for nothing, and no 64 KiB block is freed per file: freeing one made glibc consolidate
+// its fast bins and hand the top of the heap back to the system, only for the next file to ask
+// for it again (together 2% of the instructions of executing a 2,000-line file, and two system
+// calls per arena).
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <new>
+#include <span>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 namespace slant::starlark {
 
+namespace arena_detail {
+
+inline constexpr size_t kBlockSize = 64 * 1024;
+/// At most this many blocks (2 MiB) wait on a thread for the next arena.
+inline constexpr size_t kMaxSpareBlocks = 32;
+
+using Block = std::unique_ptr<std::byte[]>;
+
+inline std::vector<Block>& spareBlocks() {
+  thread_local std::vector<Block> spare;
+  return spare;
+}
+
+}  // namespace arena_detail
+
 /// Owns objects of one class hierarchy (Base has a virtual destructor), allocated from 64 KiB
 /// blocks; their destructors run in reverse order of creation when the arena goes. Trivially
-/// destructible helpers may share the blocks (makeTrivial).
+/// destructible helpers and arrays may share the blocks (makeTrivial, makeArray).
 template <class Base>
 class Arena {
  public:
-  Arena() = default;
+  Arena() { objects_.swap(spareObjects()); }
   Arena(const Arena&) = delete;
   Arena& operator=(const Arena&) = delete;
   ~Arena() {
     for (auto it = objects_.rbegin(); it != objects_.rend(); ++it) (*it)->~Base();
+    auto& spare = arena_detail::spareBlocks();
+    for (auto& block : blocks_) {
+      if (spare.size() == arena_detail::kMaxSpareBlocks) break;
+      spare.push_back(std::move(block));
+    }
+    objects_.clear();
+    if (objects_.capacity() > spareObjects().capacity()) objects_.swap(spareObjects());
   }
 
   /// Creates a T (derived from Base) that lives as long as the arena.
@@ -40,26 +70,62 @@ class Arena {
     static_assert(std::is_trivially_destructible_v<T> && alignof(T) <= alignof(std::max_align_t));
     return new (allocate(sizeof(T))) T(std::forward<A>(args)...);
   }
+  /// An array of n value-initialised Ts (trivially destructible) that lives as long as the arena.
+  template <class T>
+  std::span<T> makeArray(size_t n) {
+    static_assert(std::is_trivially_destructible_v<T> && alignof(T) <= alignof(std::max_align_t));
+    if (n == 0) return {};
+    T* p = static_cast<T*>(allocate(n * sizeof(T)));
+    std::uninitialized_value_construct_n(p, n);
+    return {p, n};
+  }
+  /// A copy of `from` that lives as long as the arena.
+  template <class T>
+  std::span<T> copyArray(std::span<const T> from) {
+    std::span<T> to = makeArray<T>(from.size());
+    std::copy(from.begin(), from.end(), to.begin());
+    return to;
+  }
   /// Every object made with make(), in order of creation.
   const std::vector<Base*>& objects() const { return objects_; }
 
  private:
+  // One object list per Base and thread, kept with its capacity for the next arena.
+  static std::vector<Base*>& spareObjects() {
+    thread_local std::vector<Base*> spare;
+    return spare;
+  }
+
   void* allocate(size_t size) {
     size = (size + alignof(std::max_align_t) - 1) & ~(alignof(std::max_align_t) - 1);
-    if (size > static_cast<size_t>(end_ - next_)) newBlock(size);
+    if (size > static_cast<size_t>(end_ - next_)) [[unlikely]] {
+      return allocateInNewBlock(size);
+    }
     void* p = next_;
     next_ += size;
     return p;
   }
-  void newBlock(size_t size) {
-    constexpr size_t kBlockSize = 64 * 1024;
-    const size_t n = std::max(size, kBlockSize);
-    blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(n));
+  [[gnu::noinline]] void* allocateInNewBlock(size_t size) {
+    // Larger than a block: an allocation of its own, not recycled; the current block stays.
+    if (size > arena_detail::kBlockSize) {
+      return big_.emplace_back(std::make_unique_for_overwrite<std::byte[]>(size)).get();
+    }
+    auto& spare = arena_detail::spareBlocks();
+    if (!spare.empty()) {
+      blocks_.push_back(std::move(spare.back()));
+      spare.pop_back();
+    } else {
+      blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(arena_detail::kBlockSize));
+    }
     next_ = blocks_.back().get();
-    end_ = next_ + n;
+    end_ = next_ + arena_detail::kBlockSize;
+    void* p = next_;
+    next_ += size;
+    return p;
   }
 
-  std::vector<std::unique_ptr<std::byte[]>> blocks_;
+  std::vector<arena_detail::Block> blocks_;  ///< kBlockSize each
+  std::vector<arena_detail::Block> big_;     ///< larger than kBlockSize, one allocation each
   std::byte* next_ = nullptr;
   std::byte* end_ = nullptr;
   std::vector<Base*> objects_;
