@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -79,10 +80,11 @@ using EvalFn = bool (*)(Frame& fr, const Node* n, Value& out);
 using ExecFn = Flow (*)(Frame& fr, const Node* n);
 using StoreFn = Flow (*)(Frame& fr, const Node* n, Value&& v);
 
-/// Base of every compiled node. `pos` is where a failure of this node is reported.
+/// Base of every compiled node. `pos` is where a failure of this node is reported. Nodes live
+/// in the Program's arena, which runs the destructor of each node type that has one; their
+/// lists of children are arrays in the same arena (std::span), so most nodes need none.
 struct Node {
   Node(Op o, Position p) : op(o), pos(p) {}
-  virtual ~Node() = default;
   Op op;
   Position pos;
   EvalFn eval_fn = nullptr;
@@ -90,7 +92,7 @@ struct Node {
   StoreFn store_fn = nullptr;
 };
 
-using Block = std::vector<Node*>;
+using Block = std::span<Node*>;
 
 struct ConstNode : Node {
   ConstNode(Position p, Value v) : Node(Op::kConst, p), value(std::move(v)) {}
@@ -154,9 +156,9 @@ struct CallNode : Node {
   Node* fn = nullptr;       ///< the callee, or the receiver of a method call
   std::string_view name;    ///< the method name (kMethodCall)
   Position dot;             ///< the method's '.', for attribute errors
-  std::vector<Node*> args;  ///< positional arguments
-  std::vector<std::string_view> kw_names;
-  std::vector<Node*> kw_values;
+  std::span<Node*> args;  ///< positional arguments
+  std::span<std::string_view> kw_names;
+  std::span<Node*> kw_values;
   Node* varargs = nullptr;  ///< *args
   Node* kwargs = nullptr;   ///< **kwargs
   /// Only positional arguments: the common case, with a fast path.
@@ -170,7 +172,7 @@ struct CallNode : Node {
 /// A list or tuple display, or (kUnpack) a sequence of assignment targets.
 struct SeqNode : Node {
   SeqNode(Op o, Position p) : Node(o, p) {}
-  std::vector<Node*> elems;
+  std::span<Node*> elems;
   /// For kUnpack: every target is a variable, so storing cannot modify the unpacked sequence.
   bool all_vars = false;
 };
@@ -182,7 +184,7 @@ struct DictNode : Node {
     Node* value;
     Position colon;
   };
-  std::vector<Entry> entries;
+  std::span<Entry> entries;
 };
 
 /// [body for ... if ...] or {k: v for ...}.
@@ -194,7 +196,7 @@ struct CompNode : Node {
     Position pos;            ///< the `for` keyword
   };
   bool curly = false;
-  std::vector<Clause> clauses;
+  std::span<Clause> clauses;
   Node* body = nullptr;   ///< the element, or the key for a dict comprehension
   Node* value = nullptr;  ///< the value for a dict comprehension
   Position colon;
@@ -209,9 +211,9 @@ struct FuncCode {
   Block body;
   Program* program = nullptr;
   int32_t num_locals = 0;
-  std::vector<const std::string_view*> local_names;
-  std::vector<int32_t> cells;  ///< locals that closures capture: boxed on entry
-  std::vector<const std::string_view*> free_names;
+  std::span<const std::string_view*> local_names;
+  std::span<int32_t> cells;  ///< locals that closures capture: boxed on entry
+  std::span<const std::string_view*> free_names;
   /// Parameters: the named ones first (positional, then keyword-only), then *args, then
   /// **kwargs. num_params counts them all, as go.starlark.net's NumParams.
   int32_t num_params = 0;
@@ -226,14 +228,14 @@ struct FuncNode : Node {
   FuncNode(Position p, FuncCode* c) : Node(Op::kFunction, p), code(c) {}
   FuncCode* code;
   /// Default values in parameter order; null marks a mandatory keyword-only parameter.
-  std::vector<Node*> defaults;
+  std::span<Node*> defaults;
   /// How to capture each free variable from the defining frame: a cell local (true) or one of
   /// the defining function's own free variables (false), by index.
   struct Capture {
     bool from_local;
     int32_t index;
   };
-  std::vector<Capture> captures;
+  std::span<Capture> captures;
 };
 
 struct ExprStmtNode : Node {
@@ -277,8 +279,8 @@ struct ReturnNode : Node {
 struct LoadNode : Node {
   LoadNode(Position p) : Node(Op::kLoad, p) {}
   std::string module;
-  std::vector<std::string_view> from;
-  std::vector<Node*> to;  ///< targets (kLocal, kLocalCell or kGlobal)
+  std::span<std::string_view> from;
+  std::span<Node*> to;  ///< targets (kLocal, kLocalCell or kGlobal)
 };
 
 /// A compiled file: its syntax tree (which positions and names point into), its nodes and
@@ -294,6 +296,11 @@ struct Program {
   template <class T, class... A>
   T* make(A&&... args) {
     return nodes.make<T>(std::forward<A>(args)...);
+  }
+  /// n null (or zero) Ts in the arena, for a node's list.
+  template <class T>
+  std::span<T> array(size_t n) {
+    return nodes.makeArray<T>(n);
   }
 };
 

@@ -65,13 +65,21 @@ class Compiler {
     code.name = fi.name;
     code.pos = fi.pos;
     code.num_locals = static_cast<int32_t>(fi.locals.size());
+    code.local_names = prog_.array<const std::string_view*>(fi.locals.size());
+    size_t num_cells = 0;
     for (size_t i = 0; i < fi.locals.size(); ++i) {
       const Binding* b = fi.locals[i];
-      code.local_names.push_back(b->first != nullptr ? &b->first->name : &kUnknown);
-      if (b->scope == Scope::kCell) code.cells.push_back(static_cast<int32_t>(i));
+      code.local_names[i] = b->first != nullptr ? &b->first->name : &kUnknown;
+      if (b->scope == Scope::kCell) ++num_cells;
     }
-    for (const Binding* b : fi.free_vars) {
-      code.free_names.push_back(b->first != nullptr ? &b->first->name : &kUnknown);
+    code.cells = prog_.array<int32_t>(num_cells);
+    for (size_t i = 0, cell = 0; i < fi.locals.size(); ++i) {
+      if (fi.locals[i]->scope == Scope::kCell) code.cells[cell++] = static_cast<int32_t>(i);
+    }
+    code.free_names = prog_.array<const std::string_view*>(fi.free_vars.size());
+    for (size_t i = 0; i < fi.free_vars.size(); ++i) {
+      const Binding* b = fi.free_vars[i];
+      code.free_names[i] = b->first != nullptr ? &b->first->name : &kUnknown;
     }
     code.num_params = static_cast<int32_t>(fi.params.size());
     if (fi.num_kwonly_params > 0 && !fi.has_varargs) code.num_params--;  // bare *
@@ -114,10 +122,23 @@ class Compiler {
     return constant(n->pos, std::move(t));
   }
 
+  // A statement may compile to nothing (pass, a doc string): the block's nodes wait on
+  // pending_, a stack shared by the nested blocks, until the block's length is known.
   void stmts(const std::vector<Stmt*>& in, Block& out) {
+    size_t base = pending_.size();
     for (const Stmt* s : in) {
-      if (Node* n = stmt(s)) out.push_back(n);
+      if (Node* n = stmt(s)) pending_.push_back(n);
     }
+    out = prog_.nodes.copyArray(std::span<Node* const>(pending_).subspan(base));
+    pending_.resize(base);
+  }
+
+  // The nodes of `list`, compiled with `compile` (expr or a target), as an arena array.
+  template <class F>
+  std::span<Node*> nodes(const std::vector<Expr*>& list, F&& compile) {
+    std::span<Node*> out = prog_.array<Node*>(list.size());
+    for (size_t i = 0; i < list.size(); ++i) out[i] = compile(list[i]);
+    return out;
   }
 
   Node* stmt(const Stmt* s) {
@@ -176,9 +197,11 @@ class Compiler {
         auto* l = static_cast<const LoadStmt*>(s);
         auto* n = make<LoadNode>(l->pos);
         n->module = l->module->string_value;
+        n->from = prog_.array<std::string_view>(l->from.size());
+        n->to = prog_.array<Node*>(l->from.size());
         for (size_t i = 0; i < l->from.size(); ++i) {
-          n->from.push_back(l->from[i]->name);
-          n->to.push_back(target(l->to[i], l->pos));
+          n->from[i] = l->from[i]->name;
+          n->to[i] = target(l->to[i], l->pos);
         }
         return n;
       }
@@ -200,7 +223,7 @@ class Compiler {
         auto* n = make<SeqNode>(Op::kUnpack, pos);
         const auto& list = e->kind == NodeKind::kTupleExpr ? static_cast<const TupleExpr*>(e)->list
                                                            : static_cast<const ListExpr*>(e)->list;
-        for (const Expr* x : list) n->elems.push_back(target(x, pos));
+        n->elems = nodes(list, [&](const Expr* x) { return target(x, pos); });
         return n;
       }
       case NodeKind::kIndexExpr:
@@ -269,15 +292,18 @@ class Compiler {
         auto* n = make<SeqNode>(list ? Op::kList : Op::kTuple, e->pos);
         const auto& elems =
             list ? static_cast<const ListExpr*>(e)->list : static_cast<const TupleExpr*>(e)->list;
-        for (const Expr* x : elems) n->elems.push_back(expr(x));
+        n->elems = nodes(elems, [&](const Expr* x) { return expr(x); });
         if (!list) return foldTuple(n);
         return n;
       }
       case NodeKind::kDictExpr: {
         auto* d = static_cast<const DictExpr*>(e);
         auto* n = make<DictNode>(e->pos);
-        for (const syntax::DictEntry* entry : d->list) {
-          n->entries.push_back({expr(entry->key), expr(entry->value), entry->colon});
+        n->entries = prog_.array<DictNode::Entry>(d->list.size());
+        for (size_t i = 0; i < d->list.size(); ++i) {
+          const syntax::DictEntry* entry = d->list[i];
+          Node* key = expr(entry->key);
+          n->entries[i] = {key, expr(entry->value), entry->colon};
         }
         return n;
       }
@@ -338,20 +364,44 @@ class Compiler {
       n = make<CallNode>(Op::kCall, c->lparen);
       n->fn = expr(fn);
     }
-    for (const Expr* arg : c->args) {
+    auto kind = [](const Expr* arg) {
       if (arg->kind == NodeKind::kBinaryExpr &&
           static_cast<const BinaryExpr*>(arg)->op == Token::kEq) {
-        auto* b = static_cast<const BinaryExpr*>(arg);
-        n->kw_names.push_back(static_cast<const Ident*>(b->x)->name);
-        n->kw_values.push_back(expr(b->y));
-      } else if (arg->kind == NodeKind::kUnaryExpr &&
-                 static_cast<const UnaryExpr*>(arg)->op == Token::kStar) {
-        n->varargs = expr(static_cast<const UnaryExpr*>(arg)->x);
-      } else if (arg->kind == NodeKind::kUnaryExpr &&
-                 static_cast<const UnaryExpr*>(arg)->op == Token::kStarStar) {
-        n->kwargs = expr(static_cast<const UnaryExpr*>(arg)->x);
-      } else {
-        n->args.push_back(expr(arg));
+        return Token::kEq;
+      }
+      if (arg->kind == NodeKind::kUnaryExpr) {
+        Token op = static_cast<const UnaryExpr*>(arg)->op;
+        if (op == Token::kStar || op == Token::kStarStar) return op;
+      }
+      return Token::kIllegal;  // positional
+    };
+    size_t num_positional = 0, num_named = 0;
+    for (const Expr* arg : c->args) {
+      Token k = kind(arg);
+      num_positional += k == Token::kIllegal;
+      num_named += k == Token::kEq;
+    }
+    n->args = prog_.array<Node*>(num_positional);
+    n->kw_names = prog_.array<std::string_view>(num_named);
+    n->kw_values = prog_.array<Node*>(num_named);
+    size_t positional = 0, named = 0;
+    for (const Expr* arg : c->args) {
+      switch (kind(arg)) {
+        case Token::kEq: {
+          auto* b = static_cast<const BinaryExpr*>(arg);
+          n->kw_names[named] = static_cast<const Ident*>(b->x)->name;
+          n->kw_values[named++] = expr(b->y);
+          break;
+        }
+        case Token::kStar:
+          n->varargs = expr(static_cast<const UnaryExpr*>(arg)->x);
+          break;
+        case Token::kStarStar:
+          n->kwargs = expr(static_cast<const UnaryExpr*>(arg)->x);
+          break;
+        default:
+          n->args[positional++] = expr(arg);
+          break;
       }
     }
     return n;
@@ -360,8 +410,10 @@ class Compiler {
   Node* comprehension(const Comprehension* c) {
     auto* n = make<CompNode>(c->pos);
     n->curly = c->curly;
-    for (const syntax::Node* clause : c->clauses) {
-      CompNode::Clause out;
+    n->clauses = prog_.array<CompNode::Clause>(c->clauses.size());
+    for (size_t i = 0; i < c->clauses.size(); ++i) {
+      const syntax::Node* clause = c->clauses[i];
+      CompNode::Clause& out = n->clauses[i];
       if (clause->kind == NodeKind::kForClause) {
         auto* f = static_cast<const ForClause*>(clause);
         out.x = expr(f->x);
@@ -372,7 +424,6 @@ class Compiler {
         out.x = expr(i->cond);
         out.pos = i->pos;
       }
-      n->clauses.push_back(out);
     }
     if (c->curly) {
       auto* entry = static_cast<const syntax::DictEntry*>(c->body);
@@ -388,24 +439,33 @@ class Compiler {
   Node* functionNode(const FunctionInfo& fi) {
     FuncCode* code = function(fi);
     auto* n = make<FuncNode>(fi.pos, code);
+    // A default for each parameter with one, and a null for each mandatory keyword-only one
+    // (a plain name after * or *args).
+    auto hasDefault = [](const Expr* param, bool seen_star) {
+      return param->kind == NodeKind::kBinaryExpr ||
+             (seen_star && param->kind == NodeKind::kIdent);
+    };
+    size_t num_defaults = 0;
     bool seen_star = false;
     for (const Expr* param : fi.params) {
-      switch (param->kind) {
-        case NodeKind::kBinaryExpr:
-          n->defaults.push_back(expr(static_cast<const BinaryExpr*>(param)->y));
-          break;
-        case NodeKind::kUnaryExpr:
-          seen_star = true;
-          break;
-        case NodeKind::kIdent:
-          if (seen_star) n->defaults.push_back(nullptr);  // mandatory keyword-only
-          break;
-        default:
-          break;
-      }
+      seen_star |= param->kind == NodeKind::kUnaryExpr;
+      num_defaults += hasDefault(param, seen_star);
     }
-    for (const Binding* b : fi.free_vars) {
-      n->captures.push_back({b->scope != Scope::kFree, b->index});
+    n->defaults = prog_.array<Node*>(num_defaults);
+    seen_star = false;
+    size_t d = 0;
+    for (const Expr* param : fi.params) {
+      seen_star |= param->kind == NodeKind::kUnaryExpr;
+      if (!hasDefault(param, seen_star)) continue;
+      if (param->kind == NodeKind::kBinaryExpr) {
+        n->defaults[d] = expr(static_cast<const BinaryExpr*>(param)->y);
+      }
+      ++d;
+    }
+    n->captures = prog_.array<FuncNode::Capture>(fi.free_vars.size());
+    for (size_t i = 0; i < fi.free_vars.size(); ++i) {
+      const Binding* b = fi.free_vars[i];
+      n->captures[i] = {b->scope != Scope::kFree, b->index};
     }
     return n;
   }
@@ -414,6 +474,7 @@ class Compiler {
   const StringDict& predeclared_;
   const FileOptions& options_;
   std::unordered_map<std::string, Value> strings_;  // one Value per distinct string literal
+  std::vector<Node*> pending_;                      // see stmts()
 };
 
 }  // namespace

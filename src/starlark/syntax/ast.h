@@ -70,7 +70,6 @@ enum class NodeKind : uint8_t {
 /// Base of every node.
 struct Node {
   explicit Node(NodeKind k) : kind(k) {}
-  virtual ~Node() = default;
   NodeKind kind;
   Position pos;  ///< start of the node (for a BinaryExpr, the operator; see go.starlark.net)
 };
