@@ -429,7 +429,7 @@ class FileWalker {
     info_.problems.push_back(CheckProblem{display_, pos.line, pos.col, std::move(message)});
   }
 
-  void walkStmts(const std::vector<syn::Stmt*>& stmts) {
+  void walkStmts(std::span<syn::Stmt* const> stmts) {
     for (const syn::Stmt* s : stmts) walkStmt(s);
   }
 
@@ -492,7 +492,7 @@ class FileWalker {
     }
   }
 
-  void walkExprs(const std::vector<syn::Expr*>& xs) {
+  void walkExprs(std::span<syn::Expr* const> xs) {
     for (const syn::Expr* x : xs) walkExpr(x);
   }
 

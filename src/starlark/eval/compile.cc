@@ -124,7 +124,7 @@ class Compiler {
 
   // A statement may compile to nothing (pass, a doc string): the block's nodes wait on
   // pending_, a stack shared by the nested blocks, until the block's length is known.
-  void stmts(const std::vector<Stmt*>& in, Block& out) {
+  void stmts(std::span<Stmt* const> in, Block& out) {
     size_t base = pending_.size();
     for (const Stmt* s : in) {
       if (Node* n = stmt(s)) pending_.push_back(n);
@@ -135,7 +135,7 @@ class Compiler {
 
   // The nodes of `list`, compiled with `compile` (expr or a target), as an arena array.
   template <class F>
-  std::span<Node*> nodes(const std::vector<Expr*>& list, F&& compile) {
+  std::span<Node*> nodes(std::span<Expr* const> list, F&& compile) {
     std::span<Node*> out = prog_.array<Node*>(list.size());
     for (size_t i = 0; i < list.size(); ++i) out[i] = compile(list[i]);
     return out;

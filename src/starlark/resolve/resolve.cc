@@ -214,7 +214,7 @@ class Resolver {
     env_ = file_block_;
   }
 
-  void resolveStmts(const std::vector<Stmt*>& stmts) {
+  void resolveStmts(std::span<Stmt* const> stmts) {
     for (Stmt* s : stmts) stmt(s);
   }
 
@@ -651,7 +651,8 @@ class Resolver {
         auto* ret = file_.arena.make<ReturnStmt>();
         ret->pos = startPos(lambda->body);
         ret->result = lambda->body;
-        fn.body.assign(1, ret);
+        fn.body = file_.arena.makeArray<Stmt*>(1);
+        fn.body[0] = ret;
         function(&fn);
         break;
       }
@@ -874,7 +875,8 @@ Result<void> resolveExpr(syntax::File& file, const NamePredicate& is_predeclared
   auto* ret = file.arena.make<ReturnStmt>();
   ret->pos = startPos(x);
   ret->result = x;
-  file.toplevel.body.assign(1, ret);
+  file.toplevel.body = file.arena.makeArray<Stmt*>(1);
+  file.toplevel.body[0] = ret;
   return r.finish();
 }
 

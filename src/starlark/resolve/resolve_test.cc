@@ -48,7 +48,7 @@ Result<void> resolveWith(File& file, const FileOptions& options) {
 void collectIdents(const syntax::Node* n, std::string_view name, std::vector<const Ident*>& out);
 
 template <class T>
-void collectAll(const std::vector<T*>& nodes, std::string_view name,
+void collectAll(std::span<T*> nodes, std::string_view name,
                 std::vector<const Ident*>& out) {
   for (const auto* n : nodes) collectIdents(n, name, out);
 }

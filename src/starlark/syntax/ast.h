@@ -3,7 +3,8 @@
 // The shapes follow go.starlark.net's syntax package (syntax.go) node for node, so that its
 // parser, resolver and evaluator can be read side by side with ours. Differences:
 //  - nodes are bump-allocated in an AstArena owned by the parsed File and are never freed one
-//    by one; children are plain pointers into that arena;
+//    by one; children are plain pointers into that arena, and lists of children (Go's slices)
+//    are arrays in it (std::span), sized once the parser has seen the whole list;
 //  - every node carries a `kind` so that the evaluator can switch on it without RTTI;
 //  - the resolver's annotations (Binding, FunctionInfo, ModuleInfo) live in this header too, as
 //    plain fields the resolver fills in.
@@ -13,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <new>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -101,9 +103,9 @@ struct Binding {
 struct FunctionInfo {
   Position pos;                     ///< of `def` or `lambda`
   std::string name;                 ///< def's name, "lambda", or "<toplevel>"
-  std::vector<Expr*> params;        ///< Ident | BinaryExpr(EQ: Ident=default) | UnaryExpr(STAR
+  std::span<Expr*> params;          ///< Ident | BinaryExpr(EQ: Ident=default) | UnaryExpr(STAR
                                     ///< [Ident]) | UnaryExpr(STARSTAR Ident)
-  std::vector<Stmt*> body;          ///< for a lambda, a synthetic ReturnStmt
+  std::span<Stmt*> body;            ///< for a lambda, a synthetic ReturnStmt
   bool has_varargs = false;         ///< params include *args
   bool has_kwargs = false;          ///< params include **kwargs
   int32_t num_kwonly_params = 0;    ///< keyword-only parameters (after * or *args)
@@ -150,7 +152,7 @@ struct CallExpr : Expr {
   CallExpr() : Expr(NodeKind::kCallExpr) {}
   Expr* fn = nullptr;
   Position lparen;
-  std::vector<Expr*> args;
+  std::span<Expr*> args;
   Position rparen;
 };
 
@@ -167,7 +169,7 @@ struct Comprehension : Expr {
   Comprehension() : Expr(NodeKind::kComprehension) {}
   bool curly = false;    ///< {x:y for ...} or {x for ...}, versus [x for ...]
   Expr* body = nullptr;  ///< for a dict comprehension, a DictEntry
-  std::vector<Node*> clauses;
+  std::span<Node*> clauses;
   Position rbrack;
 };
 
@@ -192,20 +194,20 @@ struct DictEntry : Expr {
 
 struct DictExpr : Expr {
   DictExpr() : Expr(NodeKind::kDictExpr) {}
-  std::vector<DictEntry*> list;
+  std::span<DictEntry*> list;
   Position rbrace;
 };
 
 struct LambdaExpr : Expr {
   LambdaExpr() : Expr(NodeKind::kLambdaExpr) {}
-  std::vector<Expr*> params;  ///< as FunctionInfo::params
+  std::span<Expr*> params;  ///< as FunctionInfo::params
   Expr* body = nullptr;
   FunctionInfo function;  ///< set by the resolver (params/body copied, body wrapped in return)
 };
 
 struct ListExpr : Expr {
   ListExpr() : Expr(NodeKind::kListExpr) {}
-  std::vector<Expr*> list;
+  std::span<Expr*> list;
   Position rbrack;
 };
 
@@ -221,7 +223,7 @@ struct CondExpr : Expr {
 struct TupleExpr : Expr {
   TupleExpr() : Expr(NodeKind::kTupleExpr) {}
   bool parenthesized = false;
-  std::vector<Expr*> list;
+  std::span<Expr*> list;
   Position rparen;
 };
 
@@ -278,8 +280,8 @@ struct BranchStmt : Stmt {
 struct DefStmt : Stmt {
   DefStmt() : Stmt(NodeKind::kDefStmt) {}
   Ident* name = nullptr;
-  std::vector<Expr*> params;
-  std::vector<Stmt*> body;
+  std::span<Expr*> params;
+  std::span<Stmt*> body;
   FunctionInfo function;  ///< set by the resolver
 };
 
@@ -291,17 +293,17 @@ struct ExprStmt : Stmt {
 struct IfStmt : Stmt {
   IfStmt() : Stmt(NodeKind::kIfStmt) {}
   Expr* cond = nullptr;
-  std::vector<Stmt*> then_body;
+  std::span<Stmt*> then_body;
   Position else_pos;             ///< of `else` or `elif`, or unknown
-  std::vector<Stmt*> else_body;  ///< an `elif` is an else_body holding one IfStmt
+  std::span<Stmt*> else_body;  ///< an `elif` is an else_body holding one IfStmt
 };
 
 /// load(module, "a", b="c"): `from` are the names in the module, `to` the local names.
 struct LoadStmt : Stmt {
   LoadStmt() : Stmt(NodeKind::kLoadStmt) {}
   Literal* module = nullptr;  ///< a STRING literal
-  std::vector<Ident*> from;   ///< name in the loaded module (pos of its string literal)
-  std::vector<Ident*> to;     ///< name bound in this file
+  std::span<Ident*> from;   ///< name in the loaded module (pos of its string literal)
+  std::span<Ident*> to;     ///< name bound in this file
   Position rparen;
 };
 
@@ -314,13 +316,13 @@ struct ForStmt : Stmt {
   ForStmt() : Stmt(NodeKind::kForStmt) {}
   Expr* vars = nullptr;
   Expr* x = nullptr;
-  std::vector<Stmt*> body;
+  std::span<Stmt*> body;
 };
 
 struct WhileStmt : Stmt {
   WhileStmt() : Stmt(NodeKind::kWhileStmt) {}
   Expr* cond = nullptr;
-  std::vector<Stmt*> body;
+  std::span<Stmt*> body;
 };
 
 /// Returns where the node's source text begins (go.starlark.net's syntax.Start): the left operand
@@ -336,7 +338,7 @@ using AstArena = Arena<Node>;
 struct File {
   std::string path;    ///< as given to the parser; Position::file points here
   std::string source;  ///< the text parsed; Literal::raw points into it
-  std::vector<Stmt*> stmts;
+  std::span<Stmt*> stmts;
   AstArena arena;
   ModuleInfo module;      ///< set by the resolver
   FunctionInfo toplevel;  ///< set by the resolver: locals of the top level (name "<toplevel>")

@@ -32,7 +32,7 @@ constexpr int kMaxNesting = 500;
 // The depth of the syntax tree is bounded too; see checkTreeDepth.
 constexpr int kMaxTreeDepth = 1000;
 
-void checkTreeDepth(std::span<Stmt* const> stmts);
+void checkTreeDepth(std::span<Node* const> stmts);
 
 int precedence(Token t) {
   switch (t) {
@@ -104,20 +104,22 @@ class Parser {
   }
 
   // file_input = (NEWLINE | stmt)* EOF
-  void parseFile(std::vector<Stmt*>& stmts) {
+  std::span<Stmt*> parseFile() {
+    std::size_t list = pending_.size();
     while (tok_ != Token::kEof) {
       if (tok_ == Token::kNewline) {
         nextToken();
         continue;
       }
-      std::size_t first = stmts.size();
+      std::size_t first = pending_.size();
       std::size_t made = nodes_made_;
-      parseStmt(stmts);
+      parseStmt();
       // A tree is no deeper than it has nodes: only a statement of many nodes is walked.
       if (nodes_made_ - made > kMaxTreeDepth) {
-        checkTreeDepth(std::span(stmts).subspan(first));
+        checkTreeDepth(std::span(pending_).subspan(first));
       }
     }
+    return takeList<Stmt>(list);
   }
 
   // A whole input holding one expression (a tuple if unparenthesized commas appear), as the
@@ -130,7 +132,7 @@ class Parser {
     }
     stmt->pos = startPos(x);
     stmt->x = x;
-    Stmt* whole = stmt;
+    Node* whole = stmt;
     if (nodes_made_ + 1 > kMaxTreeDepth) checkTreeDepth(std::span(&whole, 1));
   }
 
@@ -161,22 +163,34 @@ class Parser {
     return n;
   }
 
-  void parseStmt(std::vector<Stmt*>& stmts) {
+  // The elements of a list being parsed wait on pending_ (nested lists above them) until the
+  // list is complete; then they move to an arena array of exactly their number. `list` is
+  // where the list's elements begin on pending_.
+  template <class T>
+  std::span<T*> takeList(std::size_t list) {
+    std::span<T*> out = file_.arena.makeArray<T*>(pending_.size() - list);
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<T*>(pending_[list + i]);
+    pending_.resize(list);
+    return out;
+  }
+
+  // Parses a statement onto pending_ (a simple one may be several: `a = 1; b = 2`).
+  void parseStmt() {
     switch (tok_) {
       case Token::kDef:
-        stmts.push_back(parseDefStmt());
+        pending_.push_back(parseDefStmt());
         return;
       case Token::kIf:
-        stmts.push_back(parseIfStmt());
+        pending_.push_back(parseIfStmt());
         return;
       case Token::kFor:
-        stmts.push_back(parseForStmt());
+        pending_.push_back(parseForStmt());
         return;
       case Token::kWhile:
-        stmts.push_back(parseWhileStmt());
+        pending_.push_back(parseWhileStmt());
         return;
       default:
-        parseSimpleStmt(stmts, true);
+        parseSimpleStmt(true);
     }
   }
 
@@ -184,10 +198,10 @@ class Parser {
     auto* def = make<DefStmt>(nextToken());
     def->name = parseIdent();
     consume(Token::kLParen);
-    parseParams(def->params);
+    def->params = parseParams();
     consume(Token::kRParen);
     consume(Token::kColon);
-    parseSuite(def->body);
+    def->body = parseSuite();
     return def;
   }
 
@@ -195,22 +209,23 @@ class Parser {
     auto* if_stmt = make<IfStmt>(nextToken());
     if_stmt->cond = parseTest();
     consume(Token::kColon);
-    parseSuite(if_stmt->then_body);
+    if_stmt->then_body = parseSuite();
     IfStmt* tail = if_stmt;
     while (tok_ == Token::kElif) {
       Position elif_pos = nextToken();
       auto* elif = make<IfStmt>(elif_pos);
       elif->cond = parseTest();
       consume(Token::kColon);
-      parseSuite(elif->then_body);
+      elif->then_body = parseSuite();
       tail->else_pos = elif_pos;
-      tail->else_body.push_back(elif);
+      tail->else_body = file_.arena.makeArray<Stmt*>(1);
+      tail->else_body[0] = elif;
       tail = elif;
     }
     if (tok_ == Token::kElse) {
       tail->else_pos = nextToken();
       consume(Token::kColon);
-      parseSuite(tail->else_body);
+      tail->else_body = parseSuite();
     }
     return if_stmt;
   }
@@ -221,7 +236,7 @@ class Parser {
     consume(Token::kIn);
     for_stmt->x = parseExpr(false);
     consume(Token::kColon);
-    parseSuite(for_stmt->body);
+    for_stmt->body = parseSuite();
     return for_stmt;
   }
 
@@ -229,7 +244,7 @@ class Parser {
     auto* while_stmt = make<WhileStmt>(nextToken());
     while_stmt->cond = parseTest();
     consume(Token::kColon);
-    parseSuite(while_stmt->body);
+    while_stmt->body = parseSuite();
     return while_stmt;
   }
 
@@ -239,19 +254,21 @@ class Parser {
     Expr* v = parsePrimaryWithSuffix();
     if (tok_ != Token::kComma) return v;
     auto* tuple = make<TupleExpr>(startPos(v));
-    tuple->list.push_back(v);
+    std::size_t list = pending_.size();
+    pending_.push_back(v);
     while (tok_ == Token::kComma) {
       nextToken();
       if (terminatesExprList(tok_)) break;
-      tuple->list.push_back(parsePrimaryWithSuffix());
+      pending_.push_back(parsePrimaryWithSuffix());
     }
+    tuple->list = takeList<Expr>(list);
     return tuple;
   }
 
-  // simple_stmt = small_stmt (SEMI small_stmt)* SEMI? NEWLINE
-  void parseSimpleStmt(std::vector<Stmt*>& stmts, bool consume_newline) {
+  // simple_stmt = small_stmt (SEMI small_stmt)* SEMI? NEWLINE, onto pending_
+  void parseSimpleStmt(bool consume_newline) {
     for (;;) {
-      stmts.push_back(parseSmallStmt());
+      pending_.push_back(parseSmallStmt());
       if (tok_ != Token::kSemi) break;
       nextToken();
       if (tok_ == Token::kNewline || tok_ == Token::kEof) break;
@@ -326,6 +343,8 @@ class Parser {
   // load_stmt = LOAD '(' STRING {',' (IDENT '=')? STRING} [','] ')'
   Stmt* parseLoadStmt() {
     auto* load = make<LoadStmt>(nextToken());
+    // Each name's pair waits on pending_: its local name (`to`), then its name in the module.
+    std::size_t pairs = pending_.size();
     Position lparen = consume(Token::kLParen);
     if (tok_ != Token::kString) {
       fail(in_.pos(), "first operand of load statement must be a string literal");
@@ -339,14 +358,14 @@ class Parser {
         case Token::kString: {
           // load("module", "id"): the local name is the original name.
           auto* lit = static_cast<Literal*>(parsePrimary());
-          load->to.push_back(loadNameFromLiteral(lit));
-          load->from.push_back(loadNameFromLiteral(lit));
+          pending_.push_back(loadNameFromLiteral(lit));
+          pending_.push_back(loadNameFromLiteral(lit));
           break;
         }
         case Token::kIdent: {
           // load("module", to="from")
           Ident* id = parseIdent();
-          load->to.push_back(id);
+          pending_.push_back(id);
           if (tok_ != Token::kEq) {
             std::string name(id->name);
             fail(in_.pos(), "load operand must be \"" + name + "\" or " + name +
@@ -357,7 +376,7 @@ class Parser {
             fail(in_.pos(), "original name of loaded symbol must be quoted: " +
                                 std::string(id->name) + "=\"originalname\"");
           }
-          load->from.push_back(loadNameFromLiteral(static_cast<Literal*>(parsePrimary())));
+          pending_.push_back(loadNameFromLiteral(static_cast<Literal*>(parsePrimary())));
           break;
         }
         case Token::kRParen:
@@ -368,21 +387,31 @@ class Parser {
       }
     }
     load->rparen = consume(Token::kRParen);
-    if (load->to.empty()) fail(lparen, "load statement must import at least 1 symbol");
+    std::size_t n = (pending_.size() - pairs) / 2;
+    if (n == 0) fail(lparen, "load statement must import at least 1 symbol");
+    load->to = file_.arena.makeArray<Ident*>(n);
+    load->from = file_.arena.makeArray<Ident*>(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      load->to[i] = static_cast<Ident*>(pending_[pairs + 2 * i]);
+      load->from[i] = static_cast<Ident*>(pending_[pairs + 2 * i + 1]);
+    }
+    pending_.resize(pairs);
     return load;
   }
 
   // suite = simple_stmt | NEWLINE INDENT stmt+ OUTDENT
-  void parseSuite(std::vector<Stmt*>& stmts) {
+  std::span<Stmt*> parseSuite() {
     NestGuard guard(*this);
+    std::size_t list = pending_.size();
     if (tok_ == Token::kNewline) {
       nextToken();
       consume(Token::kIndent);
-      while (tok_ != Token::kOutdent && tok_ != Token::kEof) parseStmt(stmts);
+      while (tok_ != Token::kOutdent && tok_ != Token::kEof) parseStmt();
       consume(Token::kOutdent);
-      return;
+    } else {
+      parseSimpleStmt(true);
     }
-    parseSimpleStmt(stmts, true);
+    return takeList<Stmt>(list);
   }
 
   Ident* parseIdent() {
@@ -401,9 +430,10 @@ class Parser {
   // params = (param COMMA)* param COMMA?
   // param = IDENT | IDENT EQ test | STAR | STAR IDENT | STARSTAR IDENT
   // The order of parameters is checked by the resolver.
-  void parseParams(std::vector<Expr*>& params) {
+  std::span<Expr*> parseParams() {
+    std::size_t list = pending_.size();
     while (tok_ != Token::kRParen && tok_ != Token::kColon && tok_ != Token::kEof) {
-      if (!params.empty()) consume(Token::kComma);
+      if (pending_.size() > list) consume(Token::kComma);
       if (tok_ == Token::kRParen) break;
 
       if (tok_ == Token::kStar || tok_ == Token::kStarStar) {
@@ -411,7 +441,7 @@ class Parser {
         auto* unary = make<UnaryExpr>(nextToken());
         unary->op = op;
         if (op == Token::kStarStar || tok_ == Token::kIdent) unary->x = parseIdent();
-        params.push_back(unary);
+        pending_.push_back(unary);
         continue;
       }
 
@@ -421,11 +451,12 @@ class Parser {
         binary->op = Token::kEq;
         binary->x = id;
         binary->y = parseTest();
-        params.push_back(binary);
+        pending_.push_back(binary);
         continue;
       }
-      params.push_back(id);
+      pending_.push_back(id);
     }
+    return takeList<Expr>(list);
   }
 
   // Parses an expression, possibly a comma-separated tuple of 'test' expressions.
@@ -433,21 +464,23 @@ class Parser {
     Expr* x = parseTest();
     if (tok_ != Token::kComma) return x;
     auto* tuple = make<TupleExpr>(startPos(x));
-    tuple->list.push_back(x);
-    parseExprs(tuple->list, in_parens);
+    tuple->list = parseExprs(x, in_parens);
     return tuple;
   }
 
-  // expr_list = (',' expr)* ','?
-  void parseExprs(std::vector<Expr*>& exprs, bool allow_trailing_comma) {
+  // expr_list = (',' expr)* ','?, after its first expression
+  std::span<Expr*> parseExprs(Expr* first, bool allow_trailing_comma) {
+    std::size_t list = pending_.size();
+    pending_.push_back(first);
     while (tok_ == Token::kComma) {
       Position comma = nextToken();
       if (terminatesExprList(tok_)) {
         if (!allow_trailing_comma) fail(comma, "unparenthesized tuple with trailing comma");
         break;
       }
-      exprs.push_back(parseTest());
+      pending_.push_back(parseTest());
     }
+    return takeList<Expr>(list);
   }
 
   // test = lambda | or_expr (IF or_expr ELSE test)?
@@ -478,7 +511,7 @@ class Parser {
 
   Expr* parseLambda(bool allow_cond) {
     auto* lambda = make<LambdaExpr>(nextToken());
-    if (tok_ != Token::kColon) parseParams(lambda->params);
+    if (tok_ != Token::kColon) lambda->params = parseParams();
     consume(Token::kColon);
     lambda->body = allow_cond ? parseTest() : parseTestNoCond();
     return lambda;
@@ -597,16 +630,17 @@ class Parser {
     if (tok_ == Token::kRParen) {
       call->rparen = nextToken();
     } else {
-      parseArgs(call->args);
+      call->args = parseArgs();
       call->rparen = consume(Token::kRParen);
     }
     return call;
   }
 
   // arg_list = ((arg COMMA)* arg COMMA?)?; mirrors parseParams.
-  void parseArgs(std::vector<Expr*>& args) {
+  std::span<Expr*> parseArgs() {
+    std::size_t list = pending_.size();
     while (tok_ != Token::kRParen && tok_ != Token::kEof) {
-      if (!args.empty()) consume(Token::kComma);
+      if (pending_.size() > list) consume(Token::kComma);
       if (tok_ == Token::kRParen) break;
 
       if (tok_ == Token::kStar || tok_ == Token::kStarStar) {
@@ -614,7 +648,7 @@ class Parser {
         auto* unary = make<UnaryExpr>(nextToken());
         unary->op = op;
         unary->x = parseTest();
-        args.push_back(unary);
+        pending_.push_back(unary);
         continue;
       }
 
@@ -630,8 +664,9 @@ class Parser {
         binary->y = parseTest();
         x = binary;
       }
-      args.push_back(x);
+      pending_.push_back(x);
     }
+    return takeList<Expr>(list);
   }
 
   // primary = IDENT | INT | FLOAT | STRING | '[' ... | '{' ... | '(' ...
@@ -712,8 +747,7 @@ class Parser {
     Expr* x = parseTest();
     if (tok_ == Token::kFor) return parseComprehensionSuffix(lbrack, x, Token::kRBrack);
     auto* list = make<ListExpr>(lbrack);
-    list->list.push_back(x);
-    if (tok_ == Token::kComma) parseExprs(list->list, true);
+    list->list = parseExprs(x, true);
     list->rbrack = consume(Token::kRBrack);
     return list;
   }
@@ -729,12 +763,14 @@ class Parser {
     DictEntry* x = parseDictEntry();
     if (tok_ == Token::kFor) return parseComprehensionSuffix(lbrace, x, Token::kRBrace);
     auto* dict = make<DictExpr>(lbrace);
-    dict->list.push_back(x);
+    std::size_t list = pending_.size();
+    pending_.push_back(x);
     while (tok_ == Token::kComma) {
       nextToken();
       if (tok_ == Token::kRBrace) break;
-      dict->list.push_back(parseDictEntry());
+      pending_.push_back(parseDictEntry());
     }
+    dict->list = takeList<DictEntry>(list);
     dict->rbrace = consume(Token::kRBrace);
     return dict;
   }
@@ -754,6 +790,7 @@ class Parser {
     auto* comp = make<Comprehension>(lbrack);
     comp->curly = end == Token::kRBrace;
     comp->body = body;
+    std::size_t list = pending_.size();
     while (tok_ != end) {
       if (tok_ == Token::kFor) {
         auto* clause = make<ForClause>(nextToken());
@@ -762,16 +799,17 @@ class Parser {
         // Following Python 3, the operand of IN may not be a conditional expression, a lambda,
         // or an unparenthesized tuple.
         clause->x = parseTestPrec(0);
-        comp->clauses.push_back(clause);
+        pending_.push_back(clause);
       } else if (tok_ == Token::kIf) {
         auto* clause = make<IfClause>(nextToken());
         clause->cond = parseTestNoCond();
-        comp->clauses.push_back(clause);
+        pending_.push_back(clause);
       } else {
         fail(in_.pos(), "got " + tokenGoString(tok_) + ", want '" + std::string(tokenString(end)) +
                             "', for, or if");
       }
     }
+    comp->clauses = takeList<Node>(list);
     comp->rbrack = nextToken();
     return comp;
   }
@@ -782,6 +820,7 @@ class Parser {
   TokenValue val_;
   int depth_ = 0;
   std::size_t nodes_made_ = 0;
+  std::vector<Node*> pending_;  // see takeList
 };
 
 // Calls f on each child of n (null children are skipped).
@@ -895,9 +934,9 @@ void forEachChild(const Node* n, F&& f) {
 // kMaxNesting, but a long chain of binary operators (1+1+...+1) builds a left-deep tree without
 // recursing; the resolver and the evaluator walk trees recursively, so the depth is bounded here,
 // with an explicit stack.
-void checkTreeDepth(std::span<Stmt* const> stmts) {
+void checkTreeDepth(std::span<Node* const> stmts) {
   std::vector<std::pair<const Node*, int>> stack;
-  for (const Stmt* s : stmts) stack.emplace_back(s, 1);
+  for (const Node* s : stmts) stack.emplace_back(s, 1);
   while (!stack.empty()) {
     auto [n, depth] = stack.back();
     stack.pop_back();
@@ -939,7 +978,7 @@ Result<std::unique_ptr<File>> parseFile(std::string path, std::string_view sourc
   try {
     Parser p(*file);
     p.nextToken();
-    p.parseFile(file->stmts);
+    file->stmts = p.parseFile();
   } catch (const SyntaxError& e) {
     return makeError(e.str());
   }
@@ -953,7 +992,8 @@ Result<std::unique_ptr<File>> parseExpr(std::string path, std::string_view sourc
     p.nextToken();
     auto* stmt = file->arena.make<ExprStmt>();
     p.parseWholeExpr(stmt);
-    file->stmts.push_back(stmt);
+    file->stmts = file->arena.makeArray<Stmt*>(1);
+    file->stmts[0] = stmt;
   } catch (const SyntaxError& e) {
     return makeError(e.str());
   }
@@ -967,7 +1007,7 @@ Result<std::unique_ptr<File>> parseRepl(std::string path, std::string_view sourc
   try {
     Parser p(*file);
     p.nextToken();
-    p.parseFile(file->stmts);
+    file->stmts = p.parseFile();
   } catch (const SyntaxError& e) {
     *incomplete = e.at_eof;
     return makeError(e.str());

@@ -250,7 +250,7 @@ class TreePrinter {
     out_ += tokenString(t);
   }
   template <class T>
-  void list(const char* name, const std::vector<T*>& items) {
+  void list(const char* name, std::span<T*> items) {
     if (items.empty()) return;
     out_ += ' ';
     out_ += name;
