@@ -683,10 +683,11 @@ class FileWalker {
     if (path == nullptr || path->kind != syn::NodeKind::kLiteral) return;
     const auto* lit = static_cast<const syn::Literal*>(path);
     if (lit->token != syn::Token::kString) return;
-    Target t = checker_.resolveModule(abs_, display_, lit->string_value);
+    std::string module(lit->string_value);
+    Target t = checker_.resolveModule(abs_, display_, module);
     if (!t.missing.empty()) {
       if (cond_depth_ == 0) {
-        problem(lit->pos, callee.name + ": cannot load " + lit->string_value + ": " + t.missing);
+        problem(lit->pos, callee.name + ": cannot load " + module + ": " + t.missing);
       }
       return;
     }
@@ -695,7 +696,7 @@ class FileWalker {
 
   void checkLoad(const syn::LoadStmt* load) {
     if (load->module == nullptr) return;
-    const std::string& module = load->module->string_value;
+    std::string module(load->module->string_value);
     Target t = checker_.resolveModule(abs_, display_, module);
     if (!t.missing.empty()) {
       problem(load->module->pos, "cannot load " + module + ": " + t.missing);

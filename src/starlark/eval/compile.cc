@@ -269,11 +269,9 @@ class Compiler {
       case Token::kFloat:
         return constant(lit->pos, Value::floating(lit->float_value));
       default: {
-        auto it = strings_.find(lit->string_value);
-        if (it != strings_.end()) return constant(lit->pos, it->second);
-        Value s = makeString(lit->string_value);
-        strings_.emplace(lit->string_value, s);
-        return constant(lit->pos, std::move(s));
+        auto [it, added] = strings_.try_emplace(lit->string_value);
+        if (added) it->second = makeString(std::string(lit->string_value));
+        return constant(lit->pos, it->second);
       }
     }
   }
@@ -473,7 +471,8 @@ class Compiler {
   Program& prog_;
   const StringDict& predeclared_;
   const FileOptions& options_;
-  std::unordered_map<std::string, Value> strings_;  // one Value per distinct string literal
+  // One Value per distinct string literal; the keys are the literals' own strings.
+  std::unordered_map<std::string_view, Value> strings_;
   std::vector<Node*> pending_;                      // see stmts()
 };
 

@@ -137,7 +137,7 @@ struct Literal : Expr {
   bool is_big_int = false;  ///< the INT does not fit int64; digits are in `string_value`
                             ///< as a decimal string
   double float_value = 0;
-  std::string string_value;  ///< for kString: the decoded bytes
+  std::string_view string_value;  ///< for kString: the decoded bytes (in the File's arena)
 };
 
 struct ParenExpr : Expr {

@@ -163,6 +163,12 @@ class Parser {
     return n;
   }
 
+  // A copy of a scanned text in the arena (the scanner reuses its buffer for the next token).
+  std::string_view keep(const std::string& text) {
+    std::span<char> chars = file_.arena.copyArray(std::span<const char>(text));
+    return {chars.data(), chars.size()};
+  }
+
   // The elements of a list being parsed wait on pending_ (nested lists above them) until the
   // list is complete; then they move to an arena array of exactly their number. `list` is
   // where the list's elements begin on pending_.
@@ -685,11 +691,11 @@ class Parser {
         if (tok_ == Token::kInt) {
           lit->int_value = val_.int_value;
           lit->is_big_int = val_.is_big_int;
-          if (val_.is_big_int) lit->string_value = std::move(val_.string_value);
+          if (val_.is_big_int) lit->string_value = keep(val_.string_value);
         } else if (tok_ == Token::kFloat) {
           lit->float_value = val_.float_value;
         } else {
-          lit->string_value = std::move(val_.string_value);
+          lit->string_value = keep(val_.string_value);
         }
         nextToken();
         return lit;
