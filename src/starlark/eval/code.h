@@ -153,9 +153,9 @@ struct DotNode : Node {
 /// fn(args) or, for kMethodCall, recv.name(args). pos is the '('.
 struct CallNode : Node {
   CallNode(Op o, Position p) : Node(o, p) {}
-  Node* fn = nullptr;       ///< the callee, or the receiver of a method call
-  std::string_view name;    ///< the method name (kMethodCall)
-  Position dot;             ///< the method's '.', for attribute errors
+  Node* fn = nullptr;     ///< the callee, or the receiver of a method call
+  std::string_view name;  ///< the method name (kMethodCall)
+  Position dot;           ///< the method's '.', for attribute errors
   std::span<Node*> args;  ///< positional arguments
   std::span<std::string_view> kw_names;
   std::span<Node*> kw_values;
@@ -167,6 +167,11 @@ struct CallNode : Node {
   /// hold the receiver's ObjType (0 when empty). Methods of the built-in types depend on the
   /// type alone, so x.f(...) in a loop looks f up once.
   mutable std::atomic<uintptr_t> method_cache{0};
+  /// For a kCall with keywords: the FuncCode::id of the def or lambda whose parameter slots
+  /// for kw_names this site found (kw_slots, one per keyword), so a call in a loop matches
+  /// names once. 0 while empty; filled once, by the first thread to claim it.
+  mutable std::atomic<uint64_t> kw_cache{0};
+  std::span<uint32_t> kw_slots;
 };
 
 /// A list or tuple display, or (kUnpack) a sequence of assignment targets.
@@ -206,6 +211,8 @@ struct Program;
 
 /// The compiled code of a def, a lambda or a file's top level.
 struct FuncCode {
+  /// Unique in the process and never reused (unlike an address): the key of call-site caches.
+  uint64_t id = 0;
   std::string name;
   Position pos;  ///< of `def` or `lambda`; errors in binding arguments are reported here
   Block body;

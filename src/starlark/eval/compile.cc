@@ -8,6 +8,7 @@
 // each closure captures its free variables. Positions are chosen as the Go compiler chooses
 // them (the '(' of a call, the '[' of an index, the operator of a binary expression, the `for`
 // of a loop), because error messages and backtraces report them.
+#include <atomic>
 #include <unordered_map>
 
 #include "starlark/eval/code.h"
@@ -60,7 +61,9 @@ class Compiler {
       : prog_(prog), predeclared_(predeclared), options_(options) {}
 
   FuncCode* function(const FunctionInfo& fi) {
+    static std::atomic<uint64_t> next_id{1};
     FuncCode& code = prog_.functions.emplace_back();
+    code.id = next_id.fetch_add(1, std::memory_order_relaxed);
     code.program = &prog_;
     code.name = fi.name;
     code.pos = fi.pos;
@@ -382,6 +385,7 @@ class Compiler {
     n->args = prog_.array<Node*>(num_positional);
     n->kw_names = prog_.array<std::string_view>(num_named);
     n->kw_values = prog_.array<Node*>(num_named);
+    n->kw_slots = prog_.array<uint32_t>(num_named);
     size_t positional = 0, named = 0;
     for (const Expr* arg : c->args) {
       switch (kind(arg)) {
@@ -440,8 +444,7 @@ class Compiler {
     // A default for each parameter with one, and a null for each mandatory keyword-only one
     // (a plain name after * or *args).
     auto hasDefault = [](const Expr* param, bool seen_star) {
-      return param->kind == NodeKind::kBinaryExpr ||
-             (seen_star && param->kind == NodeKind::kIdent);
+      return param->kind == NodeKind::kBinaryExpr || (seen_star && param->kind == NodeKind::kIdent);
     };
     size_t num_defaults = 0;
     bool seen_star = false;
@@ -473,7 +476,7 @@ class Compiler {
   const FileOptions& options_;
   // One Value per distinct string literal; the keys are the literals' own strings.
   std::unordered_map<std::string_view, Value> strings_;
-  std::vector<Node*> pending_;                      // see stmts()
+  std::vector<Node*> pending_;  // see stmts()
 };
 
 }  // namespace

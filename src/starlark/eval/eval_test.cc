@@ -132,6 +132,60 @@ TEST(Eval, BindsArgumentsAsGoStarlark) {
   EXPECT_EQ(env.error("x = 1\nx()"), "invalid call of non-function (int)");
 }
 
+// A call with keywords binds through its call site's cache of parameter slots, filled by the
+// first def it calls; other defs at the same site, and every error, take the general path.
+TEST(Eval, BindsKeywordsThroughTheCallSitesCache) {
+  Env env;
+  const std::string defs = R"(
+def scale(x, factor = 2, offset = 0):
+    return x * factor + offset
+def swapped(x, offset = 5, factor = 1):
+    return (x, factor, offset)
+def kwonly(a, *, b, c = 3):
+    return (a, b, c)
+def varargs(*args, **kwargs):
+    return (args, kwargs)
+def need(x, offset, y):
+    pass
+def first(offset, x = 0):
+    pass
+def call(f, n):
+    return f(n, offset = 1)
+)";
+  const char* src = R"(
+r1 = [call(scale, i) for i in range(3)]
+r2 = [call(g, 7) for g in [scale, swapped, varargs, scale, swapped]]
+r3 = [kwonly(1, b = i) for i in range(2)] + [kwonly(1, c = 0, b = 9)]
+r4 = sorted([1, 3, 2], reverse = True)
+)";
+  auto m = env.exec(defs + src);
+  ASSERT_TRUE(m) << m.error().backtrace();
+  EXPECT_EQ(repr(*m->find("r1")), "[1, 3, 5]");
+  EXPECT_EQ(repr(*m->find("r2")), "[15, (7, 1, 1), ((7,), {\"offset\": 1}), 15, (7, 1, 1)]");
+  EXPECT_EQ(repr(*m->find("r3")), "[(1, 0, 3), (1, 1, 3), (1, 9, 0)]");
+  EXPECT_EQ(repr(*m->find("r4")), "[3, 2, 1]");
+
+  // After the site has cached scale's slots, other callees still get go.starlark.net's errors.
+  EXPECT_EQ(env.error(defs + "call(scale, 1)\ncall(kwonly, 7)"),
+            "function kwonly got an unexpected keyword argument \"offset\"");
+  EXPECT_EQ(env.error(defs + "call(scale, 1)\ncall(need, 7)"),
+            "function need missing 1 argument (y)");
+  EXPECT_EQ(env.error(defs + "call(scale, 1)\ncall(first, 7)"),
+            "function first got multiple values for parameter \"offset\"");
+  EXPECT_EQ(env.error(defs + "kwonly(1)"), "function kwonly missing 1 argument (b)");
+  EXPECT_EQ(env.error(defs + "scale(1, offset = 1 // 0)"), "floored division by zero");
+
+  // An error in the callee has the caller's frame in its backtrace.
+  auto failed = env.exec(defs + "call(scale, 'a')");
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().backtrace(),
+            "Traceback (most recent call last):\n"
+            "  test.star:16:5: in <toplevel>\n"
+            "  test.star:15:13: in call\n"
+            "  test.star:3:23: in scale\n"
+            "Error: unknown binary op: string + int");
+}
+
 TEST(Eval, ReportsUnpackingErrors) {
   Env env;
   EXPECT_EQ(env.error("a, b = 1, 2, 3"), "too many values to unpack (got 3, want 2)");

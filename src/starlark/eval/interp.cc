@@ -889,6 +889,7 @@ class ArgArray {
   ArgArray& operator=(const ArgArray&) = delete;
   Value& operator[](size_t i) { return data_[i]; }
   std::span<const Value> span() const { return {data_, size_}; }
+  std::span<Value> span() { return {data_, size_}; }
 
  private:
   union {
@@ -1049,6 +1050,37 @@ bool evalAppendCall(Frame& fr, const Node* n, Value& out) {
   OP(callMethod(*fr.thread, cachedMethod(c, recv), recv,
                 CallArgs{std::span<const Value>(&arg, 1), {}}),
      out, c->pos);
+  return true;
+}
+
+bool invokeFunctionKw(Thread& thread, Function& fn, const CallNode* c, std::span<Value> values,
+                      Value& out, std::optional<Error>& err);
+
+// f(args, name=value, ...) without *args or **kwargs. A def or lambda gets its arguments bound
+// straight into its locals; any other callee gets them as CallArgs.
+bool evalCallKw(Frame& fr, const Node* n, Value& out) {
+  auto* c = static_cast<const CallNode*>(n);
+  Value tmp;
+  const Value* fnp = operand(fr, c->fn, tmp);
+  if (fnp == nullptr) return false;
+  const Value& fn = *fnp;
+  const size_t npos = c->args.size();
+  const size_t nkw = c->kw_names.size();
+  ArgArray<8> values(npos + nkw);
+  for (size_t i = 0; i < npos; ++i) EV(c->args[i], values[i]);
+  for (size_t i = 0; i < nkw; ++i) EV(c->kw_values[i], values[npos + i]);
+  fr.pos = &c->pos;
+  if (fn.is(ObjType::kFunction)) {
+    return invokeFunctionKw(*fr.thread, *fn.as<Function>(), c, values.span(), out, fr.error);
+  }
+  KwVec kwargs;
+  for (size_t i = 0; i < nkw; ++i) {
+    kwargs.push_back(Kwarg{c->kw_names[i], std::move(values[npos + i])});
+  }
+  Result<Value> r = callValue(*fr.thread, fn, CallArgs{values.span().first(npos), kwargs.span()});
+  if (!r) [[unlikely]]
+    return fail(fr, std::move(r).error(), c->pos);
+  out = std::move(*r);
   return true;
 }
 
@@ -1540,6 +1572,7 @@ void link(Node* n) {
     case Op::kCall: {
       auto* c = static_cast<const CallNode*>(n);
       n->eval_fn = c->simple() ? evalCallSimple : evalCall;
+      if (!c->simple() && c->varargs == nullptr && c->kwargs == nullptr) n->eval_fn = evalCallKw;
       if (c->simple() && c->args.size() == 1 && c->fn->op == Op::kConst) {
         const Value& fn = static_cast<const ConstNode*>(c->fn)->value;
         if (fn.identical(*universeLookup("type"))) n->eval_fn = evalCallType;
@@ -1702,12 +1735,128 @@ class Locals {
   size_t size_;
 };
 
+// Runs fn's body in a new frame over `locals`, which hold the arguments if `bound`; otherwise
+// bind(frame) binds them, returning false with the error in the frame.
+template <class Bind>
+bool runFunction(Thread& thread, Function& fn, Value* locals, bool bound, const Bind& bind,
+                 Value& out, std::optional<Error>& err) {
+  const FuncCode& code = fn.code();
+  auto& ti = thread.internal();
+  Frame fr{&thread, &fn, &fn.module(), locals, &code.pos, Value(), std::nullopt};
+  ti.frames.push_back({&fr, {}});
+  struct Pop {
+    std::vector<Thread::Internal::FrameRec>& frames;
+    ~Pop() { frames.pop_back(); }
+  } pop{ti.frames};
+
+  Flow f;
+  if (tick(thread)) [[unlikely]] {
+    fail(fr, cancelledError(thread), code.pos);
+    f = Flow::kError;
+  } else if (tooDeep(thread)) [[unlikely]] {
+    fail(fr, "maximum recursion depth exceeded", code.pos);
+    f = Flow::kError;
+  } else if (!code.recursion && calledRecursively(ti, code)) [[unlikely]] {
+    fail(fr, "function " + code.name + " called recursively", code.pos);
+    f = Flow::kError;
+  } else if (!bound && !bind(fr)) [[unlikely]] {
+    f = Flow::kError;
+  } else {
+    for (int32_t c : code.cells) locals[c] = make<Cell>(std::move(locals[c]));
+    f = execBlock(fr, code.body);
+  }
+  if (f == Flow::kError) [[unlikely]] {
+    err = std::move(fr.error);
+    return false;
+  }
+  if (f == Flow::kReturn) {
+    out = std::move(fr.result);
+  } else {
+    setInline(out, Value());
+  }
+  return true;
+}
+
+// The parameter slots of fn's code that call site c's keywords name, from the site's cache, or
+// null when a keyword names no parameter or one given positionally (an error for setArgs to
+// word) or fn takes *args or **kwargs (setArgs's work).
+const uint32_t* kwSlots(const CallNode* c, const FuncCode& code, size_t npos) {
+  constexpr uint64_t kEmpty = 0, kBusy = ~uint64_t{0};
+  const uint64_t cached = c->kw_cache.load(std::memory_order_acquire);
+  if (cached == code.id) [[likely]]
+    return c->kw_slots.data();
+  const auto nparams = static_cast<size_t>(code.num_params);
+  if (code.has_varargs || code.has_kwargs || nparams > 64 ||
+      npos > nparams - static_cast<size_t>(code.num_kwonly)) {
+    return nullptr;
+  }
+  constexpr size_t kMaxKw = 16;
+  const size_t nkw = c->kw_names.size();
+  if (nkw > kMaxKw) return nullptr;
+  std::array<uint32_t, kMaxKw> slots;
+  for (size_t k = 0; k < nkw; ++k) {
+    size_t i = npos;
+    while (i < nparams && *code.local_names[i] != c->kw_names[k]) ++i;
+    if (i == nparams) return nullptr;
+    slots[k] = static_cast<uint32_t>(i);
+  }
+  // The first callee seen keeps the cache: call sites rarely call more than one function.
+  uint64_t expected = kEmpty;
+  if (cached == kEmpty &&
+      c->kw_cache.compare_exchange_strong(expected, kBusy, std::memory_order_acquire)) {
+    std::copy_n(slots.begin(), nkw, c->kw_slots.begin());
+    c->kw_cache.store(code.id, std::memory_order_release);
+    return c->kw_slots.data();
+  }
+  // Another callee owns the cache: the slots go to a per-thread copy.
+  thread_local std::array<uint32_t, kMaxKw> uncached;
+  uncached = slots;
+  return uncached.data();
+}
+
+// Constructs fn's locals (raw storage) from the values of call site c (positional, then
+// keyword), the rest unbound, when the binding is plain: fn has no *args or **kwargs, no more
+// positional arguments than positional parameters, each keyword names a parameter not given
+// positionally, and each parameter left has a default. Anything else (an error, unless fn
+// takes *args or **kwargs) returns false with locals and values untouched, for setArgs. (The
+// resolver has already rejected a repeated keyword.)
+bool bindKwFast(Value* locals, const Function& fn, const CallNode* c, std::span<Value> values) {
+  const FuncCode& code = fn.code();
+  const size_t nkw = c->kw_names.size();
+  const size_t npos = values.size() - nkw;
+  const uint32_t* slots = kwSlots(c, code, npos);
+  if (slots == nullptr) return false;
+  const auto nparams = static_cast<size_t>(code.num_params);
+  uint64_t given = 0;
+  for (size_t k = 0; k < nkw; ++k) given |= uint64_t{1} << slots[k];
+  const size_t first_default = nparams - fn.defaults.size();
+  for (size_t i = npos; i < nparams; ++i) {
+    if ((given >> i & 1) == 0 &&
+        (i < first_default || fn.defaults[i - first_default].isUnbound())) {
+      return false;  // missing
+    }
+  }
+  for (size_t i = 0; i < npos; ++i) std::construct_at(&locals[i], std::move(values[i]));
+  for (size_t i = npos; i < nparams; ++i) {
+    if ((given >> i & 1) == 0) {
+      std::construct_at(&locals[i], fn.defaults[i - first_default]);
+      continue;
+    }
+    size_t k = 0;
+    while (slots[k] != i) ++k;
+    std::construct_at(&locals[i], std::move(values[npos + k]));
+  }
+  for (size_t i = nparams; i < static_cast<size_t>(code.num_locals); ++i) {
+    std::construct_at(&locals[i], Value::unbound());
+  }
+  return true;
+}
+
 }  // namespace
 
 bool invokeFunction(Thread& thread, Function& fn, const CallArgs& args, Value* movable, Value& out,
                     std::optional<Error>& err) {
   const FuncCode& code = fn.code();
-  auto& ti = thread.internal();
   const auto nlocals = static_cast<size_t>(code.num_locals);
   Locals storage(nlocals);
   Value* locals = storage.data();
@@ -1729,41 +1878,36 @@ bool invokeFunction(Thread& thread, Function& fn, const CallArgs& args, Value* m
     }
   }
   for (size_t i = first_unbound; i < nlocals; ++i) std::construct_at(&locals[i], Value::unbound());
-
-  Frame fr{&thread, &fn, &fn.module(), locals, &code.pos, Value(), std::nullopt};
-  ti.frames.push_back({&fr, {}});
-  struct Pop {
-    std::vector<Thread::Internal::FrameRec>& frames;
-    ~Pop() { frames.pop_back(); }
-  } pop{ti.frames};
-
-  Flow f;
-  if (tick(thread)) [[unlikely]] {
-    fail(fr, cancelledError(thread), code.pos);
-    f = Flow::kError;
-  } else if (tooDeep(thread)) [[unlikely]] {
-    fail(fr, "maximum recursion depth exceeded", code.pos);
-    f = Flow::kError;
-  } else if (!code.recursion && calledRecursively(ti, code)) [[unlikely]] {
-    fail(fr, "function " + code.name + " called recursively", code.pos);
-    f = Flow::kError;
-  } else if (!plain && !bindArgs(fr, args)) [[unlikely]] {
-    f = Flow::kError;
-  } else {
-    for (int32_t c : code.cells) locals[c] = make<Cell>(std::move(locals[c]));
-    f = execBlock(fr, code.body);
-  }
-  if (f == Flow::kError) [[unlikely]] {
-    err = std::move(fr.error);
-    return false;
-  }
-  if (f == Flow::kReturn) {
-    out = std::move(fr.result);
-  } else {
-    setInline(out, Value());
-  }
-  return true;
+  return runFunction(
+      thread, fn, locals, plain, [&](Frame& fr) { return bindArgs(fr, args); }, out, err);
 }
+
+namespace {
+
+bool invokeFunctionKw(Thread& thread, Function& fn, const CallNode* c, std::span<Value> values,
+                      Value& out, std::optional<Error>& err) {
+  const auto nlocals = static_cast<size_t>(fn.code().num_locals);
+  Locals storage(nlocals);
+  Value* locals = storage.data();
+  const bool bound = bindKwFast(locals, fn, c, values);
+  if (!bound) {
+    for (size_t i = 0; i < nlocals; ++i) std::construct_at(&locals[i], Value::unbound());
+  }
+  const std::span<const std::string_view> kw_names = c->kw_names;
+  const size_t npos = values.size() - kw_names.size();
+  return runFunction(
+      thread, fn, locals, bound,
+      [&](Frame& fr) {
+        KwVec kwargs;
+        for (size_t k = 0; k < kw_names.size(); ++k) {
+          kwargs.push_back(Kwarg{kw_names[k], std::move(values[npos + k])});
+        }
+        return bindArgs(fr, CallArgs{values.first(npos), kwargs.span()});
+      },
+      out, err);
+}
+
+}  // namespace
 
 Result<Value> callFunction(Thread& thread, Function& fn, const CallArgs& args, Value* movable) {
   Value out;
